@@ -1,0 +1,1 @@
+//! Shared pieces of the ch02-channels examples (chapter not written yet).

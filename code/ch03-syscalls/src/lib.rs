@@ -1,0 +1,1 @@
+//! Shared pieces of the ch03-syscalls examples (chapter not written yet).

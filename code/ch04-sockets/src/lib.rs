@@ -1,0 +1,1 @@
+//! Shared pieces of the ch04-sockets examples (chapter not written yet).

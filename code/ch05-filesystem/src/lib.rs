@@ -1,0 +1,1 @@
+//! Shared pieces of the ch05-filesystem examples (chapter not written yet).

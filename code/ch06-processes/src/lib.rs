@@ -1,0 +1,1 @@
+//! Shared pieces of the ch06-processes examples (chapter not written yet).

@@ -1,0 +1,1 @@
+//! Shared pieces of the ch07-signals examples (chapter not written yet).

@@ -1,0 +1,1 @@
+//! Shared pieces of the ch08-concurrency examples (chapter not written yet).

@@ -1,0 +1,1 @@
+//! Shared pieces of the ch10-time examples (chapter not written yet).
