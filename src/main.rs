@@ -1,1 +1,66 @@
-fn main() {}
+//! `workbook`: builds, serves and checks the Rust systems programming workbook.
+//!
+//!     cargo run -- serve          the book at http://127.0.0.1:3000, Run buttons working
+//!     cargo run -- build          the book as static HTML in ./book
+//!     cargo run -- exercises      which exercises are solved
+//!
+//! Each subcommand lives in the module of the same name.
+
+mod build;
+mod exercises;
+mod run;
+mod serve;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(about = "Build, serve and check the Rust systems programming workbook")]
+struct Cli {
+    /// Root of the workbook (the folder holding book.toml).
+    #[arg(long, global = true, default_value = env!("CARGO_MANIFEST_DIR"))]
+    root: PathBuf,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the book into a folder of static HTML.
+    Build {
+        /// Where to write the HTML.
+        #[arg(long, default_value = "book")]
+        dest: PathBuf,
+    },
+    /// Serve the book, rebuild and reload it on every change, and run snippets.
+    Serve(serve::Options),
+    /// List the exercises and whether your answers pass their tests.
+    Exercises {
+        /// Only this chapter, e.g. `ch01` or `ch01-io-traits`.
+        chapter: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    build::init_logging();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build { dest } => {
+            let dest = cli.root.join(dest);
+            build::build(&cli.root, &dest, |_| {}).map(|()| {
+                println!("The book is in {}", dest.display());
+            })
+        }
+        Command::Serve(options) => serve::serve(&cli.root, options),
+        Command::Exercises { chapter } => exercises::report(&cli.root, chapter.as_deref()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
