@@ -278,8 +278,9 @@ fn run_limited(limits: &Limits, binary: &Path, dir: &Path, id: u64) -> String {
         .stdin(Stdio::null())
         .stdout(writer)
         .stderr(writer2)
-        .env(RUN_MARKER, id.to_string())
+        .env(RUN_MARKER, run_marker(id))
         .process_group(0);
+    die_with_the_server(&mut command);
     let mut child = match command.spawn() {
         Ok(c) => c,
         Err(e) => return format!("could not start the snippet: {e}"),
@@ -349,13 +350,28 @@ enum Event {
     OutputFull,
 }
 
+/// Have the kernel SIGKILL the child if the server dies first (prctl(2),
+/// PR_SET_PDEATHSIG), so a stopped server leaves no cargo or snippet behind.
+fn die_with_the_server(command: &mut Command) {
+    // SAFETY: the closure runs in the forked child before exec and only makes
+    // one async-signal-safe system call.
+    unsafe {
+        command.pre_exec(|| nix::sys::prctl::set_pdeathsig(nix::sys::signal::Signal::SIGKILL).map_err(std::io::Error::from));
+    }
+}
+
+/// `<server pid>-<run number>`: unique on this machine while the server lives.
+fn run_marker(id: u64) -> String {
+    format!("{}-{id}", std::process::id())
+}
+
 /// SIGKILL the run's process group, then every process that still carries the
 /// run's marker in its environment (it may have left the group with setsid).
 fn kill_run(pgid: i32, id: u64) {
     use nix::sys::signal::{kill, killpg, Signal};
     use nix::unistd::Pid;
     let _ = killpg(Pid::from_raw(pgid), Signal::SIGKILL);
-    let marker = format!("{RUN_MARKER}={id}");
+    let marker = format!("{RUN_MARKER}={}", run_marker(id));
     let Ok(procs) = std::fs::read_dir("/proc") else { return };
     for entry in procs.flatten() {
         let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<i32>().ok()) else { continue };
@@ -371,10 +387,13 @@ fn kill_run(pgid: i32, id: u64) {
 fn prepare_toolchain(root: &Path) -> Result<Toolchain> {
     let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     let direct = direct_dependencies(&cargo, root)?;
-    let output = Command::new(&cargo)
+    let mut build = Command::new(&cargo);
+    build
         .args(["test", "--no-run", "--quiet", "-p", "workbook", "--test", "skeptic", "--message-format=json"])
         .current_dir(root)
-        .stderr(Stdio::inherit())
+        .stderr(Stdio::inherit());
+    die_with_the_server(&mut build);
+    let output = build
         .output()
         .context("running cargo to build the snippets' dependencies")?;
     if !output.status.success() {

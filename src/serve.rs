@@ -21,7 +21,7 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use notify::RecursiveMode;
+use notify::{RecursiveMode, Watcher};
 use tokio::sync::broadcast;
 use tower_http::services::ServeDir;
 use tracing::{error, info, warn};
@@ -159,25 +159,24 @@ fn watch_and_rebuild(
     reload: broadcast::Sender<()>,
 ) -> Result<()> {
     let (tx, rx) = std::sync::mpsc::channel();
-    let mut debouncer = notify_debouncer_mini::new_debouncer(Duration::from_millis(300), tx)
-        .context("starting the file watcher")?;
+    let mut watcher = notify::recommended_watcher(tx).context("starting the file watcher")?;
     for path in watched_paths(root)? {
         let mode = if path.is_dir() { RecursiveMode::Recursive } else { RecursiveMode::NonRecursive };
-        debouncer.watcher().watch(&path, mode).with_context(|| format!("watching {}", path.display()))?;
+        watcher.watch(&path, mode).with_context(|| format!("watching {}", path.display()))?;
     }
     std::thread::spawn(move || {
-        let _keep_watching = debouncer;
-        for events in rx {
-            let changed: Vec<PathBuf> = match events {
-                Ok(events) => events.into_iter().map(|e| e.path).filter(|p| is_source(p)).collect(),
-                Err(e) => {
-                    warn!("file watcher: {e}");
-                    continue;
-                }
-            };
+        let _keep_watching = watcher;
+        while let Ok(first) = rx.recv() {
+            // An editor's save is a burst of events: gather it before rebuilding.
+            let mut changed = changed_sources(first);
+            while let Ok(next) = rx.recv_timeout(Duration::from_millis(200)) {
+                changed.extend(changed_sources(next));
+            }
             if changed.is_empty() {
                 continue;
             }
+            changed.sort();
+            changed.dedup();
             info!("changed: {changed:?}; rebuilding");
             match rebuild() {
                 Ok(()) => {
@@ -188,6 +187,21 @@ fn watch_and_rebuild(
         }
     });
     Ok(())
+}
+
+/// The source files an event changed. Reads are events too (inotify reports
+/// every open and close, cargo's and mdBook's own included): those change nothing.
+fn changed_sources(event: notify::Result<notify::Event>) -> Vec<PathBuf> {
+    match event {
+        Ok(event) if !matches!(event.kind, notify::EventKind::Access(_)) => {
+            event.paths.into_iter().filter(|p| is_source(p)).collect()
+        }
+        Ok(_) => Vec::new(),
+        Err(e) => {
+            warn!("file watcher: {e}");
+            Vec::new()
+        }
+    }
 }
 
 /// book.toml, the chapters, the theme, and the build's extra-watch-dirs (code/).
