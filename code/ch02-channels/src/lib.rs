@@ -1,1 +1,117 @@
-//! Shared pieces of the ch02-channels examples (chapter not written yet).
+//! Shared pieces of chapter 2's examples: the prime test and prime generator,
+//! a thread's CPU time from `getrusage(2)`, the two waiting loops (blocking and
+//! polling) that `select-cpu` compares, and the wiring of the exercises.
+
+use std::io;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+use crossbeam::channel::{select, Receiver};
+
+// ANCHOR: is_prime
+/// Trial division by odd numbers up to the square root: the same test as the
+/// Go book's `primeNumber`, chosen to be simple rather than fast.
+#[allow(clippy::manual_is_multiple_of)] // `%` as in the Go original
+pub fn is_prime(n: u64) -> bool {
+    if n < 2 {
+        return false;
+    }
+    if n % 2 == 0 {
+        return n == 2;
+    }
+    let mut d = 3;
+    while d * d <= n {
+        if n % d == 0 {
+            return false;
+        }
+        d += 2;
+    }
+    true
+}
+// ANCHOR_END: is_prime
+
+// ANCHOR: generator
+/// The generator pattern: start a thread that sends every prime below `limit`
+/// and hand back the receiving end. The channel is a rendezvous (capacity 0),
+/// like the Go book's `make(chan int)`, so the producer runs at most one prime
+/// ahead of the consumer. When the thread returns, `tx` is dropped, the
+/// channel closes and the consumer's `for` loop ends.
+pub fn primes_below(limit: u64) -> mpsc::Receiver<u64> {
+    let (tx, rx) = mpsc::sync_channel(0);
+    thread::spawn(move || {
+        for n in 2..limit {
+            if is_prime(n) && tx.send(n).is_err() {
+                return; // the receiver was dropped: nobody wants more primes
+            }
+        }
+    }); // `tx` moved into the closure and is dropped when it returns
+    rx
+}
+// ANCHOR_END: generator
+
+// ANCHOR: cpu_time
+/// CPU time (user + system) the calling thread has used so far, from
+/// `getrusage(RUSAGE_THREAD)` (man 2 getrusage; Linux-specific).
+#[cfg(target_os = "linux")]
+pub fn thread_cpu_time() -> io::Result<Duration> {
+    // SAFETY: `rusage` is plain old data, so all zeroes is a valid value, and
+    // getrusage only writes into the struct we pass.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: a valid `who` constant and a pointer to a live, writable rusage.
+    let rc = unsafe { libc::getrusage(libc::RUSAGE_THREAD, &mut usage) };
+    if rc != 0 {
+        return Err(io::Error::last_os_error());
+    }
+    let tv = |t: libc::timeval| Duration::new(t.tv_sec as u64, t.tv_usec as u32 * 1000);
+    Ok(tv(usage.ru_utime) + tv(usage.ru_stime))
+}
+// ANCHOR_END: cpu_time
+
+// ANCHOR: waiting
+/// Waits for one message with a blocking `select!`: the thread sleeps in the
+/// kernel until a sender wakes it, so no loop is needed. `checks` counts how
+/// many times the channel was asked: once.
+pub fn block_until_message<T>(rx: &Receiver<T>, checks: &AtomicU64) -> Option<T> {
+    checks.fetch_add(1, Ordering::Relaxed);
+    select! {
+        recv(rx) -> msg => msg.ok(),
+    }
+}
+
+/// The same wait with a `default` arm: `select!` never blocks, so a loop
+/// asks "anything yet?" again and again and burns a CPU while it waits.
+pub fn poll_until_message<T>(rx: &Receiver<T>, checks: &AtomicU64) -> Option<T> {
+    loop {
+        checks.fetch_add(1, Ordering::Relaxed);
+        select! {
+            recv(rx) -> msg => return msg.ok(),
+            default => {} // nothing ready: go round again at once
+        }
+    }
+}
+// ANCHOR_END: waiting
+
+/// The reader's files, stubs until solved. Always compiled, so they must build.
+/// (`path` on an inline module names the folder its files are in.)
+#[path = "../exercises"]
+pub mod exercises {
+    pub mod bounded_queue;
+    pub mod pipeline;
+    pub mod worker_pool;
+}
+
+/// Reference answers.
+#[path = "../solutions"]
+pub mod solutions {
+    pub mod bounded_queue;
+    pub mod pipeline;
+    pub mod worker_pool;
+}
+
+#[cfg(not(feature = "check-exercises"))]
+pub use solutions as answers;
+
+#[cfg(feature = "check-exercises")]
+pub use exercises as answers;

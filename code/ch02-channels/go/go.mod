@@ -1,0 +1,3 @@
+module example.com/ch02channels
+
+go 1.19

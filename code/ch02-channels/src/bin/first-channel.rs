@@ -1,0 +1,36 @@
+//! A first channel: one thread sends five messages, `main` receives them in
+//! the order they were sent, and the loop ends when the sender is dropped.
+//! It is the Go book's `sub(message chan string)` example in Rust.
+//!
+//! Run: cargo run -p ch02-channels --bin first-channel
+//! Look for: the messages arrive in order (a channel is a FIFO queue), and
+//! "end" is printed only after the sending thread has finished and dropped
+//! its `Sender` (Go: `close(message)`).
+
+use std::sync::mpsc;
+use std::thread;
+
+fn main() {
+    // ANCHOR: main
+    println!("start");
+    // A channel with room for 5 messages: Go's `make(chan string, 5)`.
+    let (tx, rx) = mpsc::sync_channel::<String>(5);
+
+    // `move` gives the thread ownership of `tx`.
+    let sub = thread::spawn(move || {
+        for i in 0..5 {
+            // unwrap: `send` fails only if the receiver is gone, and `main`
+            // holds it until the loop below has seen every message.
+            tx.send(format!("hello {i}")).unwrap();
+        }
+        // `tx` is dropped here: the channel closes once it is empty.
+    });
+
+    // Go: `for ch := range message`. Ends when every Sender is gone.
+    for msg in rx {
+        println!("{msg}");
+    }
+    sub.join().expect("the sending thread panicked");
+    println!("end");
+    // ANCHOR_END: main
+}

@@ -1,0 +1,47 @@
+//! The generator pattern: a thread produces every prime below a limit
+//! (100,000 by default) and sends them through a rendezvous channel; `main`
+//! consumes them with a `for` loop, as the Go book's `primeNumber()` does
+//! with `for n := range pn`.
+//!
+//! Run: cargo run -p ch02-channels --bin primes [-- LIMIT]
+//! Look for: 9592 primes below 100,000, the first ten and the last three.
+
+use ch02_channels::primes_below;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("primes: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), String> {
+    let limit = match std::env::args().nth(1) {
+        None => 100_000,
+        Some(arg) => arg.parse().map_err(|e| format!("parsing limit {arg:?}: {e}"))?,
+    };
+    // ANCHOR: consume
+    let primes = primes_below(limit); // starts the producer thread
+    let mut count = 0;
+    let mut first = Vec::new();
+    let mut last = [0u64; 3];
+    for p in primes {
+        // Each iteration takes one prime; the producer is blocked in `send`
+        // with the next one until we come back for it.
+        if first.len() < 10 {
+            first.push(p);
+        }
+        last.rotate_left(1);
+        last[2] = p;
+        count += 1;
+    }
+    println!("{count} primes below {limit}");
+    println!("first: {first:?}");
+    println!("last:  {last:?}");
+    // ANCHOR_END: consume
+    Ok(())
+}

@@ -1,0 +1,222 @@
+//! One set of tests for each exercise, run against `answers::<ex>`: the
+//! reference solutions by default, the reader's files with
+//! `--features check-exercises` (what `cargo run -- exercises ch02` does).
+//! A broken answer may deadlock instead of failing, so each test runs its
+//! body under `within`, which fails after a generous limit instead of hanging.
+
+use std::sync::mpsc;
+use std::thread;
+use std::time::Duration;
+
+/// Runs `f` on a thread and fails the test if it does not finish in 30 s.
+fn within<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = tx.send(f());
+    });
+    match rx.recv_timeout(Duration::from_secs(30)) {
+        Ok(v) => v,
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!("{what}: did not finish in 30 s (deadlock?)"),
+        Err(mpsc::RecvTimeoutError::Disconnected) => panic!("{what}: panicked (see above)"),
+    }
+}
+
+mod bounded_queue {
+    use super::within;
+    use ch02_channels::answers::bounded_queue::BoundedQueue;
+    use std::sync::Arc;
+    use std::thread;
+
+    #[test]
+    fn items_come_out_in_the_order_they_went_in() {
+        within("fifo", || {
+            let q = BoundedQueue::new(3);
+            q.send('a');
+            q.send('b');
+            q.send('c');
+            assert_eq!(q.len(), 3);
+            assert_eq!([q.recv(), q.recv(), q.recv()], ['a', 'b', 'c']);
+            assert!(q.is_empty());
+        });
+    }
+
+    #[test]
+    fn try_send_refuses_when_full_and_try_recv_when_empty() {
+        within("try", || {
+            let q = BoundedQueue::new(2);
+            assert_eq!(q.try_recv(), None);
+            assert_eq!(q.try_send(1), Ok(()));
+            assert_eq!(q.try_send(2), Ok(()));
+            assert_eq!(q.try_send(3), Err(3), "a full queue must give the item back");
+            assert_eq!(q.try_recv(), Some(1));
+            assert_eq!(q.try_send(3), Ok(()));
+            assert_eq!(q.len(), 2);
+        });
+    }
+
+    #[test]
+    fn ten_thousand_items_pass_through_a_queue_of_two_in_order() {
+        within("producer/consumer", || {
+            let q = Arc::new(BoundedQueue::new(2));
+            let producer = {
+                let q = Arc::clone(&q);
+                thread::spawn(move || {
+                    for i in 0..10_000u32 {
+                        q.send(i);
+                        assert!(q.len() <= 2, "the queue holds more than its capacity");
+                    }
+                })
+            };
+            for i in 0..10_000u32 {
+                assert!(q.len() <= 2, "the queue holds more than its capacity");
+                assert_eq!(q.recv(), i);
+            }
+            producer.join().unwrap();
+            assert!(q.is_empty());
+        });
+    }
+
+    #[test]
+    fn a_blocked_sender_is_woken_by_a_recv() {
+        within("wake-up", || {
+            let q = Arc::new(BoundedQueue::new(1));
+            q.send(0);
+            // The queue is full: this send can only finish after our recv.
+            let sender = {
+                let q = Arc::clone(&q);
+                thread::spawn(move || q.send(1))
+            };
+            assert_eq!(q.recv(), 0);
+            assert_eq!(q.recv(), 1);
+            sender.join().unwrap();
+        });
+    }
+
+    #[test]
+    fn many_senders_and_receivers_lose_nothing() {
+        within("4 senders, 4 receivers", || {
+            let q = Arc::new(BoundedQueue::new(4));
+            thread::scope(|s| {
+                for t in 0..4u64 {
+                    let q = &q;
+                    s.spawn(move || (0..1000).for_each(|i| q.send(t * 1000 + i)));
+                }
+                let sums: Vec<_> = (0..4)
+                    .map(|_| {
+                        let q = &q;
+                        s.spawn(move || (0..1000).map(|_| q.recv()).sum::<u64>())
+                    })
+                    .collect();
+                let total: u64 = sums.into_iter().map(|h| h.join().unwrap()).sum();
+                assert_eq!(total, (0..4000u64).sum());
+            });
+        });
+    }
+}
+
+mod pipeline {
+    use super::within;
+    use ch02_channels::answers::pipeline::find_first;
+    use ch02_channels::is_prime;
+
+    fn multiple_of_7(n: u64) -> bool {
+        n.is_multiple_of(7)
+    }
+
+    #[test]
+    fn one_worker_finds_exactly_the_first_matches() {
+        let got = within("1 worker", || find_first(1, 10, multiple_of_7));
+        assert_eq!(got, vec![7, 14, 21, 28, 35, 42, 49, 56, 63, 70]);
+    }
+
+    #[test]
+    fn four_workers_find_distinct_sorted_matches_and_stop() {
+        let got = within("4 workers", || find_first(4, 500, is_prime));
+        assert_eq!(got.len(), 500);
+        assert!(got.iter().all(|&n| is_prime(n)), "every result passes `keep`");
+        assert!(got.windows(2).all(|w| w[0] < w[1]), "sorted and distinct: {got:?}");
+    }
+
+    #[test]
+    fn asking_for_nothing_cancels_at_once() {
+        let got = within("want = 0", || find_first(3, 0, is_prime));
+        assert!(got.is_empty());
+    }
+
+    #[test]
+    fn cancellation_is_repeatable() {
+        // Each call must tear down its own threads; 50 calls in a row would
+        // pile up blocked threads (and eventually hang) if they did not.
+        within("50 pipelines", || {
+            for want in 0..50 {
+                assert_eq!(find_first(2, want, multiple_of_7).len(), want);
+            }
+        });
+    }
+}
+
+mod worker_pool {
+    use super::within;
+    use ch02_channels::answers::worker_pool::WorkerPool;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::{mpsc, Arc, Barrier};
+
+    #[test]
+    fn every_job_runs_before_shutdown_returns() {
+        within("100 jobs", || {
+            let pool = WorkerPool::new(4);
+            let count = Arc::new(AtomicUsize::new(0));
+            for _ in 0..100 {
+                let count = Arc::clone(&count);
+                pool.execute(move || {
+                    count.fetch_add(1, Ordering::SeqCst);
+                });
+            }
+            assert_eq!(pool.shutdown(), 100, "shutdown returns the number of jobs run");
+            assert_eq!(count.load(Ordering::SeqCst), 100);
+        });
+    }
+
+    #[test]
+    fn n_workers_run_n_jobs_at_the_same_time() {
+        // Each job waits at a barrier for all three: this finishes only if the
+        // three jobs really run at once, on three different workers.
+        within("3 jobs meeting at a barrier", || {
+            let pool = WorkerPool::new(3);
+            let barrier = Arc::new(Barrier::new(3));
+            let (tx, rx) = mpsc::channel();
+            for i in 0..3 {
+                let (barrier, tx) = (Arc::clone(&barrier), tx.clone());
+                pool.execute(move || {
+                    barrier.wait();
+                    tx.send(i).unwrap();
+                });
+            }
+            drop(tx);
+            assert_eq!(pool.shutdown(), 3);
+            let mut got: Vec<i32> = rx.iter().collect();
+            got.sort();
+            assert_eq!(got, vec![0, 1, 2]);
+        });
+    }
+
+    #[test]
+    fn jobs_still_queued_at_shutdown_are_not_lost() {
+        within("queued jobs", || {
+            let pool = WorkerPool::new(1);
+            let (tx, rx) = mpsc::channel();
+            // The first job holds the only worker until we let it go, so the
+            // other 9 are certainly still queued when shutdown starts.
+            let (release, wait) = mpsc::channel::<()>();
+            pool.execute(move || wait.recv().unwrap());
+            for i in 0..9 {
+                let tx = tx.clone();
+                pool.execute(move || tx.send(i).unwrap());
+            }
+            drop(tx);
+            release.send(()).unwrap();
+            assert_eq!(pool.shutdown(), 10);
+            assert_eq!(rx.iter().collect::<Vec<_>>(), (0..9).collect::<Vec<_>>());
+        });
+    }
+}
