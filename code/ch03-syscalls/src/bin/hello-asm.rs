@@ -1,0 +1,43 @@
+//! "hello" written with the `syscall` instruction itself: inline assembly
+//! puts the syscall number in rax and the arguments in rdi, rsi, rdx, exactly
+//! as the x86-64 Linux convention says. No C library is involved in the call.
+//!
+//! Run: cargo run -p ch03-syscalls --bin hello-asm
+//!
+//! Look for: the line, and (under `trace -e write`) a single write(1, …).
+
+use std::io;
+
+// ANCHOR: write
+/// write(2) by hand: number 1 in rax; fd, pointer and length in rdi, rsi, rdx.
+/// The kernel returns the count in rax, or -errno (-4095..-1) on failure.
+fn write_raw(fd: i32, buf: &[u8]) -> io::Result<usize> {
+    let ret: isize;
+    // SAFETY: write(2) only reads `buf.len()` bytes at `buf.as_ptr()`, which
+    // `buf` owns; the kernel clobbers rcx (return address) and r11 (flags),
+    // which we declare, and touches no other register or our stack.
+    unsafe {
+        std::arch::asm!(
+            "syscall",
+            inlateout("rax") libc::SYS_write as isize => ret,
+            in("rdi") fd,
+            in("rsi") buf.as_ptr(),
+            in("rdx") buf.len(),
+            lateout("rcx") _,
+            lateout("r11") _,
+            options(nostack),
+        );
+    }
+    if ret < 0 {
+        return Err(io::Error::from_raw_os_error(-ret as i32)); // no errno here: the kernel returned -errno
+    }
+    Ok(ret as usize)
+}
+// ANCHOR_END: write
+
+fn main() {
+    if let Err(e) = write_raw(1, b"hello from the syscall instruction\n") {
+        eprintln!("write(1) via asm!: {e}");
+        std::process::exit(1);
+    }
+}

@@ -1,0 +1,27 @@
+//! "hello" through the C library's generic `syscall(2)` wrapper: we name the
+//! call by number (`SYS_write`), libc moves the arguments into registers,
+//! executes `syscall`, and turns a negative result into -1 + errno.
+//!
+//! Run: cargo run -p ch03-syscalls --bin hello-libc
+//!
+//! Look for: the same single write(1, …) as hello-asm.
+
+use std::io;
+
+// ANCHOR: write
+fn write_libc(fd: i32, buf: &[u8]) -> io::Result<usize> {
+    // SAFETY: syscall(2) with SYS_write reads `buf.len()` bytes from `buf`.
+    let ret = unsafe { libc::syscall(libc::SYS_write, fd, buf.as_ptr(), buf.len()) };
+    if ret == -1 {
+        return Err(io::Error::last_os_error()); // libc stored -ret in errno
+    }
+    Ok(ret as usize)
+}
+// ANCHOR_END: write
+
+fn main() {
+    if let Err(e) = write_libc(1, b"hello from libc::syscall(SYS_write)\n") {
+        eprintln!("syscall(SYS_write, 1): {e}");
+        std::process::exit(1);
+    }
+}

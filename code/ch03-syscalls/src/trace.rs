@@ -1,0 +1,817 @@
+//! The book's syscall tracer: runs a command under ptrace(2) and reports every
+//! system call it makes, like a small `strace`.
+//!
+//! How it works (man 2 ptrace):
+//! 1. `fork`; the child asks to be traced (`PTRACE_TRACEME`), stops itself with
+//!    `SIGSTOP`, then `execv`s the command.
+//! 2. The parent (the tracer) waits for that stop, sets options
+//!    (`PTRACE_O_TRACESYSGOOD` so syscall stops are told apart from real
+//!    `SIGTRAP`s, `PTRACE_O_TRACEEXEC`, `PTRACE_O_EXITKILL`, and with
+//!    `follow_forks` `PTRACE_O_TRACEFORK|VFORK|CLONE`) and resumes it with
+//!    `PTRACE_SYSCALL`: the kernel stops the tracee again at the entry and at
+//!    the exit of its next system call.
+//! 3. At each stop the tracer reads the registers (`PTRACE_GETREGS`):
+//!    `orig_rax` is the syscall number, `rdi rsi rdx r10 r8 r9` the arguments
+//!    and, at the exit stop, `rax` the return value.
+//!
+//! The tracer waits only for children of the calling thread (`__WNOTHREAD`),
+//! so several traces can run at once in one process (as tests do).
+
+use std::collections::{BTreeMap, HashMap};
+use std::ffi::{CString, OsStr, OsString};
+use std::fmt;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+
+use nix::errno::Errno;
+use nix::sys::ptrace;
+use nix::unistd::Pid;
+
+/// What to trace.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Also trace the processes and threads the command creates (`-f`).
+    pub follow_forks: bool,
+}
+
+/// One completed (or, for `exit_group`, never-returning) system call.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Syscall {
+    /// The thread (tid) that made it.
+    pub pid: i32,
+    /// The x86-64 syscall number (`orig_rax`).
+    pub nr: u64,
+    /// Its name from the generated table, or `syscall_<nr>`.
+    pub name: String,
+    /// The six argument registers: rdi, rsi, rdx, r10, r8, r9.
+    pub raw_args: [u64; 6],
+    /// The arguments decoded for display (strings read from the tracee).
+    pub args: Vec<String>,
+    /// `rax` at the exit stop; `None` if the call never returned (`exit_group`).
+    pub ret: Option<i64>,
+}
+
+impl Syscall {
+    /// The error number if the call failed (the kernel returned -4095..-1).
+    pub fn errno(&self) -> Option<i32> {
+        match self.ret {
+            Some(r) if (-4095..0).contains(&r) => Some(-r as i32),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Syscall {
+    /// `name(arg, arg, …) = ret`, errors as `-1 ENOENT (No such file or directory)`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}({}) = {}", self.name, self.args.join(", "), format_return(&self.name, self.ret))
+    }
+}
+
+/// Something the tracer saw.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// A system call finished (or a process left through `exit_group`).
+    Syscall(Syscall),
+    /// A signal was about to be delivered to `pid`; the tracer passes it on.
+    Signal { pid: i32, signal: i32 },
+    /// A traced process or thread exited with `code`.
+    Exited { pid: i32, code: i32 },
+    /// A traced process or thread was killed by `signal`.
+    Killed { pid: i32, signal: i32 },
+}
+
+/// How the traced command (the first process) ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Exited(i32),
+    Killed(i32),
+}
+
+impl Outcome {
+    /// The exit code a shell would report: the code, or 128 + the signal number.
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Outcome::Exited(code) => code,
+            Outcome::Killed(sig) => 128 + sig,
+        }
+    }
+}
+
+/// Why a trace could not run.
+#[derive(Debug)]
+pub enum Error {
+    /// No command was given.
+    NoCommand,
+    /// The command is not a path and no directory in `$PATH` holds it.
+    CommandNotFound(String),
+    /// A system call of the tracer itself failed.
+    Os { call: String, errno: Errno },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::NoCommand => write!(f, "no command to trace"),
+            Error::CommandNotFound(cmd) => write!(f, "cannot find command `{cmd}` (not a path, and not in $PATH)"),
+            Error::Os { call, errno } => write!(f, "{call}: {} ({})", errno_name(*errno as i32), strerror(*errno as i32)),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+fn os_err(call: impl Into<String>) -> impl FnOnce(Errno) -> Error {
+    let call = call.into();
+    move |errno| Error::Os { call, errno }
+}
+
+/// Finds `cmd` as `execvp` would: a name with a `/` is used as it is, any
+/// other name is looked up in each directory of `$PATH`.
+pub fn resolve_command(cmd: &OsStr) -> Result<PathBuf, Error> {
+    if cmd.as_bytes().contains(&b'/') {
+        return Ok(PathBuf::from(cmd));
+    }
+    let path = std::env::var_os("PATH").unwrap_or_else(|| "/usr/local/bin:/usr/bin:/bin".into());
+    for dir in std::env::split_paths(&path) {
+        let candidate = dir.join(cmd);
+        if is_executable_file(&candidate) {
+            return Ok(candidate);
+        }
+    }
+    Err(Error::CommandNotFound(cmd.to_string_lossy().into_owned()))
+}
+
+fn is_executable_file(path: &Path) -> bool {
+    std::fs::metadata(path).map(|m| m.is_file() && m.permissions().mode() & 0o111 != 0).unwrap_or(false)
+}
+
+// ANCHOR: spawn
+/// Forks, and in the child asks to be traced, stops, then execs `command`.
+/// Returns the child's pid once it is stopped, before its `execve`.
+fn spawn_traced(command: &[OsString]) -> Result<Pid, Error> {
+    let path = resolve_command(&command[0])?;
+    // Everything the child needs is built before fork: after fork, a child of
+    // a multi-threaded process may only make async-signal-safe calls (no malloc).
+    let to_c = |s: &OsStr| CString::new(s.as_bytes()).map_err(|_| os_err("argument with a NUL byte")(Errno::EINVAL));
+    let c_path = to_c(path.as_os_str())?;
+    let c_args = command.iter().map(|a| to_c(a)).collect::<Result<Vec<_>, _>>()?;
+    let mut argv: Vec<*const libc::c_char> = c_args.iter().map(|a| a.as_ptr()).collect();
+    argv.push(std::ptr::null());
+    let exec_failed: &[u8] = b"trace: execv failed in the child\n";
+
+    // SAFETY: the child branch only calls async-signal-safe functions
+    // (ptrace, kill, getpid, execv, write, _exit) on data prepared above.
+    match unsafe { nix::unistd::fork() }.map_err(os_err("fork"))? {
+        nix::unistd::ForkResult::Child => unsafe {
+            libc::ptrace(libc::PTRACE_TRACEME, 0, 0, 0); // man 2 ptrace
+            libc::kill(libc::getpid(), libc::SIGSTOP); // wait here for the tracer
+            libc::execv(c_path.as_ptr(), argv.as_ptr()); // man 3 exec: returns only on error
+            libc::write(2, exec_failed.as_ptr().cast(), exec_failed.len());
+            libc::_exit(127)
+        },
+        nix::unistd::ForkResult::Parent { child } => Ok(child),
+    }
+}
+// ANCHOR_END: spawn
+
+/// What the tracer knows about one traced thread.
+#[derive(Default)]
+struct Tracee {
+    /// Set between a syscall-entry stop and its syscall-exit stop.
+    entry: Option<Syscall>,
+    /// False until the first stop of an auto-attached child (its SIGSTOP) is seen.
+    started: bool,
+}
+
+/// One `waitpid` result, decoded (man 2 ptrace, "Stopped states").
+enum Stop {
+    Syscall(Pid),
+    Event(Pid, i32),
+    Signal(Pid, i32),
+    Exited(Pid, i32),
+    Killed(Pid, i32),
+}
+
+// ANCHOR: wait
+/// Waits for the next child of this thread to stop or end.
+fn wait_any() -> Result<Stop, Error> {
+    let mut status = 0;
+    // __WALL: threads too; __WNOTHREAD: only children of this thread.
+    let pid = loop {
+        // SAFETY: plain waitpid(2) with a valid pointer to `status`.
+        let r = unsafe { libc::waitpid(-1, &mut status, libc::__WALL | libc::__WNOTHREAD) };
+        if r >= 0 {
+            break Pid::from_raw(r);
+        }
+        match Errno::last() {
+            Errno::EINTR => continue,
+            e => return Err(os_err("waitpid(-1, __WALL)")(e)),
+        }
+    };
+    Ok(if libc::WIFEXITED(status) {
+        Stop::Exited(pid, libc::WEXITSTATUS(status))
+    } else if libc::WIFSIGNALED(status) {
+        Stop::Killed(pid, libc::WTERMSIG(status))
+    } else if libc::WSTOPSIG(status) == libc::SIGTRAP | 0x80 {
+        Stop::Syscall(pid) // thanks to PTRACE_O_TRACESYSGOOD
+    } else if libc::WSTOPSIG(status) == libc::SIGTRAP && status >> 16 != 0 {
+        Stop::Event(pid, status >> 16) // PTRACE_EVENT_FORK, _EXEC, …
+    } else {
+        Stop::Signal(pid, libc::WSTOPSIG(status))
+    })
+}
+// ANCHOR_END: wait
+
+/// Restarts a stopped tracee until its next syscall stop, delivering `signal`
+/// (0 for none). A tracee that vanished meanwhile (ESRCH) is not an error:
+/// `waitpid` will report its end.
+fn resume(pid: Pid, signal: i32) -> Result<(), Error> {
+    // SAFETY: PTRACE_SYSCALL takes no pointers; `data` is the signal number.
+    let r = unsafe { libc::ptrace(libc::PTRACE_SYSCALL, pid.as_raw(), 0, signal as libc::c_long) };
+    match r {
+        -1 if Errno::last() != Errno::ESRCH => Err(os_err(format!("ptrace(PTRACE_SYSCALL, {pid})"))(Errno::last())),
+        _ => Ok(()),
+    }
+}
+
+/// Kills and reaps every tracee still known if the trace ends early with an
+/// error, so no stopped process is left behind.
+struct Reaper<'a>(&'a mut HashMap<Pid, Tracee>);
+
+impl Drop for Reaper<'_> {
+    fn drop(&mut self) {
+        for pid in self.0.keys() {
+            let _ = nix::sys::signal::kill(*pid, nix::sys::signal::Signal::SIGKILL);
+        }
+        for pid in self.0.keys() {
+            let _ = nix::sys::wait::waitpid(*pid, Some(nix::sys::wait::WaitPidFlag::__WALL));
+        }
+    }
+}
+
+/// Runs `command` (program and arguments) under the tracer, calling `on_event`
+/// for every system call, signal and exit, and returns how the command ended.
+pub fn run(command: &[OsString], options: &Options, mut on_event: impl FnMut(&Event)) -> Result<Outcome, Error> {
+    if command.is_empty() {
+        return Err(Error::NoCommand);
+    }
+    let child = spawn_traced(command)?;
+    let mut tracees: HashMap<Pid, Tracee> = HashMap::new();
+    tracees.insert(child, Tracee { entry: None, started: true });
+    let reaper = Reaper(&mut tracees);
+    let tracees = &mut *reaper.0;
+
+    // The child's SIGSTOP: it is now traced and has not exec'd yet.
+    match nix::sys::wait::waitpid(child, Some(nix::sys::wait::WaitPidFlag::__WALL)).map_err(os_err("waitpid(child)"))? {
+        nix::sys::wait::WaitStatus::Stopped(_, nix::sys::signal::Signal::SIGSTOP) => {}
+        other => {
+            tracees.clear(); // it is gone, or will be reaped below
+            let _ = nix::sys::signal::kill(child, nix::sys::signal::Signal::SIGKILL);
+            let _ = nix::sys::wait::waitpid(child, None);
+            return Err(os_err(format!("starting the traced child (got {other:?})"))(Errno::ECHILD));
+        }
+    }
+    // ANCHOR: options
+    let mut opts = ptrace::Options::PTRACE_O_TRACESYSGOOD
+        | ptrace::Options::PTRACE_O_TRACEEXEC
+        | ptrace::Options::PTRACE_O_EXITKILL;
+    if options.follow_forks {
+        opts |= ptrace::Options::PTRACE_O_TRACEFORK
+            | ptrace::Options::PTRACE_O_TRACEVFORK
+            | ptrace::Options::PTRACE_O_TRACECLONE;
+    }
+    ptrace::setoptions(child, opts).map_err(os_err("ptrace(PTRACE_SETOPTIONS)"))?;
+    // ANCHOR_END: options
+    resume(child, 0)?; // drop the SIGSTOP, stop at the next syscall
+
+    let mut outcome = None;
+    while !tracees.is_empty() {
+        match wait_any()? {
+            // ANCHOR: syscall_stop
+            Stop::Syscall(pid) => {
+                let regs = match ptrace::getregs(pid) {
+                    Ok(regs) => regs,
+                    Err(Errno::ESRCH) => continue, // killed meanwhile; waitpid tells
+                    Err(e) => return Err(os_err(format!("ptrace(PTRACE_GETREGS, {pid})"))(e)),
+                };
+                let tracee = tracees.entry(pid).or_insert(Tracee { entry: None, started: true });
+                match tracee.entry.take() {
+                    // Entry stop: remember the number and the arguments.
+                    None => {
+                        let nr = regs.orig_rax;
+                        let raw_args = [regs.rdi, regs.rsi, regs.rdx, regs.r10, regs.r8, regs.r9];
+                        let name = crate::syscall_name(nr).map_or_else(|| format!("syscall_{nr}"), str::to_owned);
+                        let args = decode::args_at_entry(pid, &name, &raw_args);
+                        tracee.entry = Some(Syscall { pid: pid.as_raw(), nr, name, raw_args, args, ret: None });
+                    }
+                    // Exit stop: the return value is in rax.
+                    Some(mut call) => {
+                        call.ret = Some(regs.rax as i64);
+                        decode::args_at_exit(pid, &mut call);
+                        on_event(&Event::Syscall(call));
+                    }
+                }
+                resume(pid, 0)?;
+            }
+            // ANCHOR_END: syscall_stop
+            Stop::Event(pid, event) => {
+                if event == libc::PTRACE_EVENT_EXEC {
+                    // A non-leader thread that execs takes over the leader's tid.
+                    if let Ok(former) = ptrace::getevent(pid) {
+                        let former = Pid::from_raw(former as i32);
+                        if former != pid {
+                            if let Some(t) = tracees.remove(&former) {
+                                tracees.insert(pid, t);
+                            }
+                        }
+                    }
+                } else if matches!(event, libc::PTRACE_EVENT_FORK | libc::PTRACE_EVENT_VFORK | libc::PTRACE_EVENT_CLONE) {
+                    if let Ok(new) = ptrace::getevent(pid) {
+                        // Its first stop (SIGSTOP) may already have been seen.
+                        tracees.entry(Pid::from_raw(new as i32)).or_default();
+                    }
+                }
+                resume(pid, 0)?;
+            }
+            Stop::Signal(pid, signal) => {
+                let tracee = tracees.entry(pid).or_default();
+                if !tracee.started && signal == libc::SIGSTOP {
+                    tracee.started = true; // a new child's first stop: swallow it
+                    resume(pid, 0)?;
+                } else if ptrace::getsiginfo(pid) == Err(Errno::EINVAL) {
+                    resume(pid, 0)?; // a group-stop, not a signal to deliver
+                } else {
+                    on_event(&Event::Signal { pid: pid.as_raw(), signal });
+                    resume(pid, signal)?; // re-inject: the tracee gets its signal
+                }
+            }
+            Stop::Exited(pid, code) => {
+                ended(tracees, pid, &mut on_event);
+                on_event(&Event::Exited { pid: pid.as_raw(), code });
+                if pid == child {
+                    outcome = Some(Outcome::Exited(code));
+                }
+            }
+            Stop::Killed(pid, signal) => {
+                ended(tracees, pid, &mut on_event);
+                on_event(&Event::Killed { pid: pid.as_raw(), signal });
+                if pid == child {
+                    outcome = Some(Outcome::Killed(signal));
+                }
+            }
+        }
+    }
+    drop(reaper);
+    outcome.ok_or_else(|| os_err("tracing: the command's own exit was never seen")(Errno::ECHILD))
+}
+
+/// A tracee is gone: report a syscall it entered and never left (exit_group).
+fn ended(tracees: &mut HashMap<Pid, Tracee>, pid: Pid, on_event: &mut impl FnMut(&Event)) {
+    if let Some(Tracee { entry: Some(call), .. }) = tracees.remove(&pid) {
+        on_event(&Event::Syscall(call));
+    }
+}
+
+/// The symbolic name of an error number: `ENOENT`, or one of the
+/// kernel-internal restart codes a tracer can see at a syscall-exit stop
+/// (`ERESTARTSYS` …, include/linux/errno.h), which a program never sees.
+pub fn errno_name(errno: i32) -> String {
+    match errno {
+        512 => "ERESTARTSYS".into(),
+        513 => "ERESTARTNOINTR".into(),
+        514 => "ERESTARTNOHAND".into(),
+        515 => "ENOIOCTLCMD".into(),
+        516 => "ERESTART_RESTARTBLOCK".into(),
+        _ => match Errno::from_raw(errno) {
+            Errno::UnknownErrno => format!("ERRNO_{errno}"),
+            e => format!("{e:?}"),
+        },
+    }
+}
+
+/// The C library's message for an error number (strerror(3)), as std prints it.
+pub fn strerror(errno: i32) -> String {
+    let text = std::io::Error::from_raw_os_error(errno).to_string();
+    text.split(" (os error").next().unwrap_or(&text).to_owned()
+}
+
+/// A return value as strace shows it: `3`, `0x7f…` for addresses,
+/// `-1 ENOENT (No such file or directory)` for errors, `?` for none.
+pub fn format_return(name: &str, ret: Option<i64>) -> String {
+    let Some(r) = ret else { return "?".into() };
+    if (-4095..0).contains(&r) {
+        let errno = -r as i32;
+        return match errno {
+            512 => "? ERESTARTSYS (To be restarted if SA_RESTART is set)".into(),
+            513 => "? ERESTARTNOINTR (To be restarted)".into(),
+            514 => "? ERESTARTNOHAND (To be restarted if no handler)".into(),
+            516 => "? ERESTART_RESTARTBLOCK (Interrupted by signal)".into(),
+            _ => format!("-1 {} ({})", errno_name(errno), strerror(errno)),
+        };
+    }
+    match name {
+        "mmap" | "mremap" | "brk" | "shmat" => format!("{r:#x}"),
+        _ => r.to_string(),
+    }
+}
+
+/// A signal's name: `SIGCHLD`, `SIGRT_1`.
+pub fn signal_name(signal: i32) -> String {
+    match nix::sys::signal::Signal::try_from(signal) {
+        Ok(s) => s.as_str().to_owned(),
+        // The kernel's real-time signals 32..=64 (glibc keeps 32 and 33 for itself).
+        Err(_) if (32..=64).contains(&signal) => format!("SIGRT_{}", signal - 32),
+        Err(_) => format!("signal {signal}"),
+    }
+}
+
+/// Turns events into the tracer's output lines, strace style. With
+/// `follow_forks`, lines from any process but the first start `[pid N] `.
+#[derive(Debug, Default)]
+pub struct Printer {
+    follow_forks: bool,
+    first_pid: Option<i32>,
+}
+
+impl Printer {
+    pub fn new(follow_forks: bool) -> Self {
+        Printer { follow_forks, first_pid: None }
+    }
+
+    /// The line for `event` (no trailing newline).
+    pub fn line(&mut self, event: &Event) -> String {
+        let pid = match event {
+            Event::Syscall(c) => c.pid,
+            Event::Signal { pid, .. } | Event::Exited { pid, .. } | Event::Killed { pid, .. } => *pid,
+        };
+        let first = *self.first_pid.get_or_insert(pid);
+        let prefix = if self.follow_forks && pid != first { format!("[pid {pid}] ") } else { String::new() };
+        let body = match event {
+            Event::Syscall(call) => call.to_string(),
+            Event::Signal { signal, .. } => format!("--- {} ---", signal_name(*signal)),
+            Event::Exited { code, .. } => format!("+++ exited with {code} +++"),
+            Event::Killed { signal, .. } => format!("+++ killed by {} +++", signal_name(*signal)),
+        };
+        prefix + &body
+    }
+}
+
+// ANCHOR: summary
+/// Counts of calls and errors per syscall name, for `trace -c`.
+#[derive(Debug, Default, Clone)]
+pub struct Summary {
+    counts: BTreeMap<String, (u64, u64)>,
+}
+
+impl Summary {
+    /// Counts `call` if it returned. Like `strace -c`, a call that never
+    /// returned (`exit_group`, or a thread's `futex` cut short by the exit of
+    /// its process) is not counted.
+    pub fn add(&mut self, call: &Syscall) {
+        if call.ret.is_none() {
+            return;
+        }
+        let entry = self.counts.entry(call.name.clone()).or_default();
+        entry.0 += 1;
+        if call.errno().is_some() {
+            entry.1 += 1;
+        }
+    }
+
+    /// `(name, calls, errors)`, most-called first, then by name.
+    pub fn rows(&self) -> Vec<(String, u64, u64)> {
+        let mut rows: Vec<_> = self.counts.iter().map(|(n, &(c, e))| (n.clone(), c, e)).collect();
+        rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        rows
+    }
+
+    /// How many times `name` was called.
+    pub fn calls(&self, name: &str) -> u64 {
+        self.counts.get(name).map_or(0, |c| c.0)
+    }
+}
+
+impl fmt::Display for Summary {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let rule = "--------- --------- ----------------";
+        writeln!(f, "{:>9} {:>9} syscall", "calls", "errors")?;
+        writeln!(f, "{rule}")?;
+        let (mut calls, mut errors) = (0, 0);
+        for (name, c, e) in self.rows() {
+            let e_text = if e == 0 { String::new() } else { e.to_string() };
+            writeln!(f, "{c:>9} {e_text:>9} {name}")?;
+            calls += c;
+            errors += e;
+        }
+        writeln!(f, "{rule}")?;
+        let e_text = if errors == 0 { String::new() } else { errors.to_string() };
+        writeln!(f, "{calls:>9} {e_text:>9} total")
+    }
+}
+// ANCHOR_END: summary
+
+/// Turning raw argument registers into readable text.
+mod decode {
+    use super::Syscall;
+    use nix::sys::ptrace;
+    use nix::unistd::Pid;
+
+    /// How to show one argument.
+    #[derive(Clone, Copy)]
+    enum Arg {
+        Int,      // signed int (fd, count, pid…)
+        Uint,     // size_t
+        Hex,      // flags, opaque numbers
+        Ptr,      // address: NULL or 0x…
+        DirFd,    // AT_FDCWD or an fd
+        Str,      // NUL-terminated string in the tracee
+        WBuf,     // buffer the call reads, length in the next argument
+        RBuf,     // buffer the call fills, shown at exit with `ret` bytes
+        Argv,     // NULL-terminated array of strings
+        Mode,     // octal permissions
+        OpenFlags,
+        Prot,
+        MapFlags,
+        Signal,
+        ArchCode, // arch_prctl's first argument
+    }
+    use Arg::*;
+
+    /// Argument lists of common syscalls (from their man pages, section 2).
+    /// Others are shown as three hex numbers.
+    fn spec(name: &str) -> Option<&'static [Arg]> {
+        Some(match name {
+            "read" | "getdents64" => &[Int, RBuf, Uint],
+            "write" => &[Int, WBuf, Uint],
+            "pread64" => &[Int, RBuf, Uint, Int],
+            "pwrite64" => &[Int, WBuf, Uint, Int],
+            "readv" | "writev" => &[Int, Ptr, Int],
+            "open" => &[Str, OpenFlags, Mode],
+            "openat" => &[DirFd, Str, OpenFlags, Mode],
+            "close" | "dup" | "fsync" | "fdatasync" | "fchdir" => &[Int],
+            "dup2" => &[Int, Int],
+            "dup3" => &[Int, Int, Hex],
+            "stat" | "lstat" | "statfs" => &[Str, Ptr],
+            "fstat" | "fstatfs" => &[Int, Ptr],
+            "newfstatat" => &[DirFd, Str, Ptr, Hex],
+            "statx" => &[DirFd, Str, Hex, Hex, Ptr],
+            "access" => &[Str, Int],
+            "faccessat" => &[DirFd, Str, Int],
+            "faccessat2" => &[DirFd, Str, Int, Hex],
+            "readlink" => &[Str, RBuf, Uint],
+            "readlinkat" => &[DirFd, Str, RBuf, Uint],
+            "getcwd" => &[RBuf, Uint],
+            "chdir" | "rmdir" | "unlink" => &[Str],
+            "mkdir" => &[Str, Mode],
+            "mkdirat" => &[DirFd, Str, Mode],
+            "unlinkat" => &[DirFd, Str, Hex],
+            "rename" => &[Str, Str],
+            "lseek" => &[Int, Int, Int],
+            "ftruncate" => &[Int, Int],
+            "fcntl" => &[Int, Int, Hex],
+            "ioctl" => &[Int, Hex, Ptr],
+            "poll" => &[Ptr, Uint, Int],
+            "mmap" => &[Ptr, Uint, Prot, MapFlags, Int, Hex],
+            "mprotect" => &[Ptr, Uint, Prot],
+            "munmap" => &[Ptr, Uint],
+            "mremap" => &[Ptr, Uint, Uint, Hex, Ptr],
+            "madvise" => &[Ptr, Uint, Int],
+            "brk" => &[Ptr],
+            "rt_sigaction" => &[Signal, Ptr, Ptr, Uint],
+            "rt_sigprocmask" => &[Int, Ptr, Ptr, Uint],
+            "sigaltstack" => &[Ptr, Ptr],
+            "kill" => &[Int, Signal],
+            "tgkill" => &[Int, Int, Signal],
+            "pipe" => &[Ptr],
+            "pipe2" => &[Ptr, Hex],
+            "socket" => &[Int, Int, Int],
+            "connect" | "bind" => &[Int, Ptr, Uint],
+            "listen" => &[Int, Int],
+            "accept" => &[Int, Ptr, Ptr],
+            "accept4" => &[Int, Ptr, Ptr, Hex],
+            "sendto" => &[Int, WBuf, Uint, Hex, Ptr, Uint],
+            "recvfrom" => &[Int, RBuf, Uint, Hex, Ptr, Ptr],
+            "execve" => &[Str, Argv, Ptr],
+            "exit" | "exit_group" => &[Int],
+            "wait4" => &[Int, Ptr, Hex, Ptr],
+            "clone" => &[Hex, Ptr, Ptr, Ptr, Hex],
+            "clone3" => &[Ptr, Uint],
+            "arch_prctl" => &[ArchCode, Ptr],
+            "set_tid_address" => &[Ptr],
+            "set_robust_list" => &[Ptr, Uint],
+            "rseq" => &[Ptr, Uint, Int, Hex],
+            "prlimit64" => &[Int, Int, Ptr, Ptr],
+            "getrandom" => &[Ptr, Uint, Hex],
+            "futex" => &[Ptr, Int, Int, Ptr],
+            "sched_getaffinity" => &[Int, Uint, Ptr],
+            "clock_gettime" | "clock_getres" => &[Int, Ptr],
+            "clock_nanosleep" => &[Int, Int, Ptr, Ptr],
+            "nanosleep" => &[Ptr, Ptr],
+            "epoll_create1" | "eventfd2" => &[Hex],
+            "epoll_ctl" => &[Int, Int, Int, Ptr],
+            "epoll_wait" => &[Int, Ptr, Int, Int],
+            "uname" | "sysinfo" => &[Ptr],
+            "prctl" => &[Int, Hex, Hex, Hex, Hex],
+            "getpid" | "getppid" | "gettid" | "getuid" | "geteuid" | "getgid" | "getegid" | "fork"
+            | "vfork" | "sched_yield" | "pause" | "rt_sigreturn" | "setsid" | "getpgrp" => &[],
+            _ => return None,
+        })
+    }
+
+    /// Bytes of a string or buffer shown before `...`.
+    const SHOW: usize = 32;
+
+    pub(super) fn args_at_entry(pid: Pid, name: &str, raw: &[u64; 6]) -> Vec<String> {
+        let Some(spec) = spec(name) else {
+            return raw[..3].iter().map(|a| format!("{a:#x}")).collect();
+        };
+        let mut args: Vec<String> = spec
+            .iter()
+            .enumerate()
+            .map(|(i, kind)| match kind {
+                RBuf => format!("{:#x}", raw[i]), // filled in at exit
+                WBuf => buffer(pid, raw[i], raw[i + 1] as usize),
+                _ => one(pid, *kind, raw[i]),
+            })
+            .collect();
+        // open's mode argument means something only when a file may be created.
+        let flags = match name {
+            "open" => raw[1],
+            "openat" => raw[2],
+            _ => return args,
+        } as i32;
+        if flags & libc::O_CREAT == 0 && flags & libc::O_TMPFILE != libc::O_TMPFILE {
+            args.pop();
+        }
+        args
+    }
+
+    /// Buffers the kernel filled are readable only at the exit stop.
+    pub(super) fn args_at_exit(pid: Pid, call: &mut Syscall) {
+        let Some(spec) = spec(&call.name) else { return };
+        let ret = call.ret.unwrap_or(-1);
+        for (i, kind) in spec.iter().enumerate() {
+            if let RBuf = kind {
+                if ret >= 0 {
+                    call.args[i] = buffer(pid, call.raw_args[i], ret as usize);
+                }
+            }
+        }
+    }
+
+    fn one(pid: Pid, kind: Arg, a: u64) -> String {
+        match kind {
+            Int => (a as i64 as i32).to_string(),
+            Uint => a.to_string(),
+            Hex if a == 0 => "0".into(),
+            Hex => format!("{a:#x}"),
+            Ptr => pointer(a),
+            DirFd if a as i32 == libc::AT_FDCWD => "AT_FDCWD".into(),
+            DirFd => (a as i32).to_string(),
+            Str if a == 0 => "NULL".into(),
+            Str => match read_bytes(pid, a, SHOW + 1, true) {
+                Some(b) => quote(&b[..b.len().min(SHOW)], b.len() > SHOW),
+                None => pointer(a),
+            },
+            Argv => argv(pid, a),
+            Mode if a == 0 => "0".into(),
+            Mode => format!("0{a:o}"),
+            ArchCode => match a {
+                0x1001 => "ARCH_SET_GS".into(),
+                0x1002 => "ARCH_SET_FS".into(),
+                0x1003 => "ARCH_GET_FS".into(),
+                0x1004 => "ARCH_GET_GS".into(),
+                _ => format!("{a:#x}"),
+            },
+            OpenFlags => open_flags(a as i32),
+            Prot => flags(a, &[(libc::PROT_READ, "PROT_READ"), (libc::PROT_WRITE, "PROT_WRITE"), (libc::PROT_EXEC, "PROT_EXEC")], "PROT_NONE"),
+            MapFlags => flags(
+                a,
+                &[
+                    (libc::MAP_SHARED, "MAP_SHARED"),
+                    (libc::MAP_PRIVATE, "MAP_PRIVATE"),
+                    (libc::MAP_FIXED, "MAP_FIXED"),
+                    (libc::MAP_ANONYMOUS, "MAP_ANONYMOUS"),
+                    (libc::MAP_DENYWRITE, "MAP_DENYWRITE"),
+                    (libc::MAP_NORESERVE, "MAP_NORESERVE"),
+                    (libc::MAP_STACK, "MAP_STACK"),
+                    (libc::MAP_FIXED_NOREPLACE, "MAP_FIXED_NOREPLACE"),
+                ],
+                "0",
+            ),
+            Signal => super::signal_name(a as i32),
+            RBuf | WBuf => unreachable!("buffers are decoded with their length"),
+        }
+    }
+
+    fn pointer(a: u64) -> String {
+        if a == 0 { "NULL".into() } else { format!("{a:#x}") }
+    }
+
+    fn buffer(pid: Pid, addr: u64, len: usize) -> String {
+        if addr == 0 {
+            return "NULL".into();
+        }
+        match read_bytes(pid, addr, len.min(SHOW), false) {
+            Some(b) => quote(&b, len > SHOW),
+            None => pointer(addr),
+        }
+    }
+
+    fn argv(pid: Pid, addr: u64) -> String {
+        let mut items = Vec::new();
+        for i in 0..8u64 {
+            let Ok(p) = ptrace::read(pid, (addr + 8 * i) as ptrace::AddressType) else { return pointer(addr) };
+            if p == 0 {
+                return format!("[{}]", items.join(", "));
+            }
+            items.push(one(pid, Str, p as u64));
+        }
+        format!("[{}, ...]", items.join(", "))
+    }
+
+    /// Reads up to `max` bytes of the tracee's memory one word at a time
+    /// (PTRACE_PEEKDATA), stopping after a NUL if `c_string`.
+    fn read_bytes(pid: Pid, addr: u64, max: usize, c_string: bool) -> Option<Vec<u8>> {
+        let mut out = Vec::with_capacity(max);
+        let mut at = addr;
+        while out.len() < max {
+            let word = ptrace::read(pid, at as ptrace::AddressType).ok()?;
+            for byte in word.to_ne_bytes() {
+                if (c_string && byte == 0) || out.len() == max {
+                    return Some(out);
+                }
+                out.push(byte);
+            }
+            at += 8;
+        }
+        Some(out)
+    }
+
+    /// `"text\n"` with C escapes, and `...` after it if cut short.
+    fn quote(bytes: &[u8], truncated: bool) -> String {
+        let mut s = String::from("\"");
+        for (i, &b) in bytes.iter().enumerate() {
+            match b {
+                b'\n' => s.push_str("\\n"),
+                b'\t' => s.push_str("\\t"),
+                b'\r' => s.push_str("\\r"),
+                b'"' => s.push_str("\\\""),
+                b'\\' => s.push_str("\\\\"),
+                0x20..=0x7e => s.push(b as char),
+                _ => {
+                    // Octal, as strace does; three digits if a digit follows.
+                    let next_is_digit = bytes.get(i + 1).is_some_and(|n| (b'0'..=b'7').contains(n));
+                    if next_is_digit { s.push_str(&format!("\\{b:03o}")) } else { s.push_str(&format!("\\{b:o}")) }
+                }
+            }
+        }
+        s.push('"');
+        if truncated {
+            s.push_str("...");
+        }
+        s
+    }
+
+    fn flags(value: u64, known: &[(i32, &str)], zero: &str) -> String {
+        let mut rest = value as i32;
+        let mut parts = Vec::new();
+        for &(bit, name) in known {
+            if bit != 0 && rest & bit == bit {
+                parts.push(name.to_string());
+                rest &= !bit;
+            }
+        }
+        if rest != 0 {
+            parts.push(format!("{rest:#x}"));
+        }
+        if parts.is_empty() { zero.into() } else { parts.join("|") }
+    }
+
+    fn open_flags(f: i32) -> String {
+        let access = match f & libc::O_ACCMODE {
+            libc::O_RDONLY => "O_RDONLY",
+            libc::O_WRONLY => "O_WRONLY",
+            _ => "O_RDWR",
+        };
+        let rest = flags(
+            (f & !libc::O_ACCMODE) as u64,
+            &[
+                (libc::O_CREAT, "O_CREAT"),
+                (libc::O_EXCL, "O_EXCL"),
+                (libc::O_NOCTTY, "O_NOCTTY"),
+                (libc::O_TRUNC, "O_TRUNC"),
+                (libc::O_APPEND, "O_APPEND"),
+                (libc::O_NONBLOCK, "O_NONBLOCK"),
+                (libc::O_DIRECTORY, "O_DIRECTORY"),
+                (libc::O_NOFOLLOW, "O_NOFOLLOW"),
+                (libc::O_CLOEXEC, "O_CLOEXEC"),
+                (libc::O_PATH, "O_PATH"),
+            ],
+            "",
+        );
+        if rest.is_empty() { access.into() } else { format!("{access}|{rest}") }
+    }
+}

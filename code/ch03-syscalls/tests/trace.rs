@@ -1,0 +1,215 @@
+//! Tests of the tracer (`ch03_syscalls::trace` and the `trace` binary) on
+//! programs whose system calls are known. Each trace waits only for children
+//! of its own thread, so these tests can run in parallel.
+
+use std::ffi::OsString;
+use std::process::Command;
+
+use ch03_syscalls::trace::{self, Event, Options, Outcome, Summary, Syscall};
+
+fn trace_command(command: &[&str], follow_forks: bool) -> (Outcome, Vec<Event>) {
+    let command: Vec<OsString> = command.iter().map(OsString::from).collect();
+    let mut events = Vec::new();
+    let outcome = trace::run(&command, &Options { follow_forks }, |e| events.push(e.clone()))
+        .unwrap_or_else(|e| panic!("tracing {command:?}: {e}"));
+    (outcome, events)
+}
+
+fn calls(events: &[Event]) -> Vec<&Syscall> {
+    events.iter().filter_map(|e| if let Event::Syscall(c) = e { Some(c) } else { None }).collect()
+}
+
+fn named<'a>(events: &'a [Event], name: &str) -> Vec<&'a Syscall> {
+    calls(events).into_iter().filter(|c| c.name == name).collect()
+}
+
+#[test]
+fn known_program_shows_exactly_three_getpids_and_one_write() {
+    let (outcome, events) = trace_command(&[env!("CARGO_BIN_EXE_known-syscalls")], false);
+    assert_eq!(outcome, Outcome::Exited(0));
+
+    let getpids = named(&events, "getpid");
+    assert_eq!(getpids.len(), 3, "{events:#?}");
+    let pid = getpids[0].pid as i64;
+    assert!(getpids.iter().all(|c| c.ret == Some(pid) && c.args.is_empty()));
+
+    let writes = named(&events, "write");
+    assert_eq!(writes.len(), 1, "{events:#?}");
+    assert_eq!(writes[0].args, ["1", "\"3 getpid calls agreed\\n\"", "22"]);
+    assert_eq!(writes[0].ret, Some(22));
+    assert_eq!(writes[0].to_string(), "write(1, \"3 getpid calls agreed\\n\", 22) = 22");
+
+    // The trace starts at the execve and ends at exit_group, which never returns.
+    let all = calls(&events);
+    assert_eq!(all.first().map(|c| (c.name.as_str(), c.ret)), Some(("execve", Some(0))));
+    assert_eq!(all.last().map(|c| (c.name.as_str(), c.ret)), Some(("exit_group", None)));
+    assert_eq!(events.last(), Some(&Event::Exited { pid: pid as i32, code: 0 }));
+}
+
+#[test]
+fn failed_calls_carry_their_errno_name() {
+    let (outcome, events) = trace_command(&["cat", "/no/such/file"], false);
+    assert_eq!(outcome, Outcome::Exited(1));
+    let opens = named(&events, "openat");
+    let failed = opens.iter().find(|c| c.args.get(1).map(String::as_str) == Some("\"/no/such/file\""));
+    let failed = failed.unwrap_or_else(|| panic!("no openat of /no/such/file in {opens:#?}"));
+    assert_eq!(failed.errno(), Some(libc::ENOENT));
+    assert!(failed.to_string().ends_with("= -1 ENOENT (No such file or directory)"), "{failed}");
+}
+
+#[test]
+fn without_follow_only_the_parent_is_traced() {
+    let (outcome, events) = trace_command(&[env!("CARGO_BIN_EXE_fork-and-wait")], false);
+    assert_eq!(outcome, Outcome::Exited(0));
+    let first = calls(&events)[0].pid;
+    assert!(calls(&events).iter().all(|c| c.pid == first), "a call from another process: {events:#?}");
+    assert_eq!(named(&events, "getpid").len(), 0, "the child's getpid was traced");
+    let writes = named(&events, "write");
+    assert_eq!(writes.len(), 1);
+    assert_eq!(writes[0].args[1], "\"parent: child exited with 0\\n\"");
+}
+
+#[test]
+fn with_follow_the_child_is_traced_too() {
+    let (outcome, events) = trace_command(&[env!("CARGO_BIN_EXE_fork-and-wait")], true);
+    assert_eq!(outcome, Outcome::Exited(0));
+    let parent = calls(&events)[0].pid;
+    let clone = named(&events, "clone").into_iter().chain(named(&events, "clone3")).next().cloned();
+    let child = clone.and_then(|c| c.ret).expect("the parent's clone/fork is traced") as i32;
+
+    let getpid = named(&events, "getpid");
+    assert_eq!(getpid.len(), 1, "{events:#?}");
+    assert_eq!((getpid[0].pid, getpid[0].ret), (child, Some(child as i64)));
+    let writes = named(&events, "write");
+    assert_eq!(writes.len(), 2);
+    assert!(writes.iter().any(|w| w.pid == child && w.args[1] == "\"child: hello\\n\""));
+    assert!(writes.iter().any(|w| w.pid == parent && w.args[1] == "\"parent: child exited with 0\\n\""));
+    assert!(events.contains(&Event::Exited { pid: child, code: 0 }));
+    assert!(events.contains(&Event::Exited { pid: parent, code: 0 }));
+    // The parent learns of the child's end by SIGCHLD, passed on by the tracer.
+    assert!(events.contains(&Event::Signal { pid: parent, signal: libc::SIGCHLD }));
+}
+
+#[test]
+fn a_command_not_found_is_a_clear_error() {
+    let err = trace::run(&["no-such-command-ch03".into()], &Options::default(), |_| {}).unwrap_err();
+    assert!(matches!(err, trace::Error::CommandNotFound(ref c) if c == "no-such-command-ch03"), "{err}");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_trace")).arg("no-such-command-ch03").output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot find command `no-such-command-ch03`"), "{stderr}");
+}
+
+#[test]
+fn exec_replaces_the_program_and_is_traced() {
+    let (outcome, events) = trace_command(&["sh", "-c", "exec /bin/true one"], false);
+    assert_eq!(outcome, Outcome::Exited(0));
+    let execs: Vec<_> = named(&events, "execve").into_iter().filter(|c| c.ret == Some(0)).collect();
+    assert_eq!(execs.len(), 2, "{execs:#?}");
+    assert_eq!(execs[1].args[0], "\"/bin/true\"");
+    assert_eq!(execs[1].args[1], "[\"/bin/true\", \"one\"]");
+    assert_eq!(execs[0].pid, execs[1].pid, "exec keeps the pid");
+}
+
+#[test]
+fn signals_reach_the_tracee_and_its_death_is_reported() {
+    let (outcome, events) = trace_command(&["sh", "-c", "kill -TERM $$"], false);
+    assert_eq!(outcome, Outcome::Killed(libc::SIGTERM));
+    assert_eq!(outcome.exit_code(), 128 + libc::SIGTERM);
+    assert!(events.iter().any(|e| matches!(e, Event::Signal { signal, .. } if *signal == libc::SIGTERM)));
+    assert!(matches!(events.last(), Some(Event::Killed { signal, .. }) if *signal == libc::SIGTERM));
+}
+
+#[test]
+fn a_signal_with_a_handler_is_passed_on_and_handled() {
+    // The eintr example's read is interrupted by a signal its handler catches:
+    // under the tracer it must behave exactly as without it.
+    let (outcome, events) = trace_command(&[env!("CARGO_BIN_EXE_eintr")], false);
+    assert_eq!(outcome, Outcome::Exited(0));
+    assert!(events.iter().any(|e| matches!(e, Event::Signal { signal, .. } if *signal == libc::SIGUSR1)));
+    let reads = named(&events, "read");
+    assert!(reads.iter().any(|r| r.errno() == Some(512)), "no read ended with ERESTARTSYS: {reads:#?}");
+}
+
+#[test]
+fn the_binary_prints_one_line_per_call_and_a_summary_with_c() {
+    let out = Command::new(env!("CARGO_BIN_EXE_trace"))
+        .args(["-e", "trace=getpid,write", env!("CARGO_BIN_EXE_known-syscalls")])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "3 getpid calls agreed\n");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 5, "{stderr}");
+    assert!(lines[..3].iter().all(|l| l.starts_with("getpid() = ")), "{stderr}");
+    assert_eq!(lines[3], "write(1, \"3 getpid calls agreed\\n\", 22) = 22");
+    assert_eq!(lines[4], "+++ exited with 0 +++");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_trace"))
+        .args(["-c", env!("CARGO_BIN_EXE_known-syscalls")])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.starts_with("    calls    errors syscall\n"), "{stderr}");
+    assert!(stderr.contains("\n        3           getpid\n"), "{stderr}");
+    assert!(stderr.contains("\n        1           write\n"), "{stderr}");
+    assert!(stderr.lines().last().unwrap_or("").ends_with(" total"), "{stderr}");
+}
+
+#[test]
+fn the_exit_code_of_the_command_is_passed_on() {
+    let status = Command::new(env!("CARGO_BIN_EXE_trace")).args(["sh", "-c", "exit 7"]).status().unwrap();
+    assert_eq!(status.code(), Some(7));
+}
+
+/// strace, if installed, must count the same calls for a deterministic program.
+#[test]
+fn counts_match_strace() {
+    let Some(strace) = optional_tool("strace") else { return };
+    let program = env!("CARGO_BIN_EXE_known-syscalls");
+    let out = Command::new(strace)
+        .args(["-f", "-c", "-U", "name,calls,errors", program])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let theirs: Vec<(String, u64, u64)> = String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter_map(|l| {
+            let f: Vec<&str> = l.split_whitespace().collect();
+            let calls = f.get(1)?.parse().ok()?;
+            let errors = f.get(2).map_or(Some(0), |e| e.parse().ok())?;
+            (f[0] != "total").then(|| (f[0].to_string(), calls, errors))
+        })
+        .collect();
+
+    let mut summary = Summary::default();
+    trace::run(&[program.into()], &Options { follow_forks: true }, |e| {
+        if let Event::Syscall(c) = e {
+            summary.add(c)
+        }
+    })
+    .unwrap();
+    let mut ours = summary.rows();
+    ours.sort();
+    let mut theirs = theirs;
+    theirs.sort();
+    assert_eq!(ours, theirs);
+}
+
+/// The path of `tool`, or `None` with a message; under `CI=true` a missing tool fails.
+fn optional_tool(tool: &str) -> Option<String> {
+    let found = std::env::split_paths(&std::env::var_os("PATH").unwrap_or_default())
+        .map(|d| d.join(tool))
+        .find(|p| p.is_file());
+    match found {
+        Some(p) => Some(p.to_string_lossy().into_owned()),
+        None if std::env::var("CI").as_deref() == Ok("true") => panic!("{tool} is not installed (required when CI=true)"),
+        None => {
+            eprintln!("skipping: {tool} is not installed");
+            None
+        }
+    }
+}
