@@ -1,0 +1,3 @@
+module ch06processes
+
+go 1.19

@@ -1,0 +1,158 @@
+//! A classic SysV daemon, step by step: fork and let the parent return to
+//! the shell; setsid(2) to leave the terminal's session; fork again so the
+//! daemon is not a session leader and can never reacquire a controlling
+//! terminal; chdir("/") so it pins no mount; umask; stdin/stdout/stderr to
+//! /dev/null; a pid file. It then waits for SIGTERM, removes the pid file
+//! and exits. (Today, under systemd, write none of this: see the chapter.)
+//!
+//! Run: cargo run -p ch06-processes --bin daemonize -- --pid-file /tmp/ch06.pid
+//!      ps -o pid,ppid,pgid,sid,tty,cmd -p $(cat /tmp/ch06.pid)
+//!      kill $(cat /tmp/ch06.pid)
+//! Look for: the command returns at once; ppid 1 (or a subreaper), its own
+//! session, no tty (`?`); after kill, the pid file is gone.
+
+use nix::fcntl::{open, OFlag};
+use nix::sys::signal::{SigSet, Signal};
+use nix::sys::stat::{umask, Mode};
+use nix::unistd::{chdir, dup2_stderr, dup2_stdin, dup2_stdout, fork, getpid, pipe, setsid, ForkResult};
+use std::fs::{self, File, OpenOptions};
+use std::io::{Read, Write};
+use std::os::fd::AsRawFd;
+use std::path::{Path, PathBuf};
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("daemonize: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn pid_file_arg() -> Result<PathBuf, String> {
+    let mut args = std::env::args().skip(1);
+    match (args.next().as_deref(), args.next()) {
+        (Some("--pid-file"), Some(path)) => {
+            // Absolute now: after chdir("/") a relative path would mean something else.
+            std::path::absolute(&path).map_err(|e| format!("resolving {path}: {e}"))
+        }
+        _ => Err("usage: daemonize --pid-file PATH".into()),
+    }
+}
+
+fn run() -> Result<(), String> {
+    let pid_file = pid_file_arg()?;
+    // The daemon tells the launching process "ready" (or an error) through
+    // this pipe, so the launcher exits only once the pid file exists, as
+    // systemd's Type=forking expects.
+    let (ready_r, ready_w) = pipe().map_err(|e| format!("pipe: {e}"))?;
+    std::io::stdout().flush().map_err(|e| format!("flushing stdout: {e}"))?;
+
+    // ANCHOR: first-fork
+    // SAFETY: single-threaded program; each child continues with plain code.
+    match unsafe { fork() }.map_err(|e| format!("first fork: {e}"))? {
+        ForkResult::Parent { child } => {
+            drop(ready_w);
+            // The middle process exits at once; reap it so it is no zombie.
+            nix::sys::wait::waitpid(child, None).map_err(|e| format!("waitpid: {e}"))?;
+            let mut message = String::new();
+            File::from(ready_r)
+                .read_to_string(&mut message)
+                .map_err(|e| format!("reading the ready pipe: {e}"))?;
+            return match message.strip_prefix("ready ") {
+                Some(pid) => {
+                    println!("daemon started: pid {}", pid.trim());
+                    Ok(())
+                }
+                None if message.is_empty() => Err("the daemon died before it was ready".into()),
+                None => Err(message.trim().to_string()),
+            };
+        }
+        ForkResult::Child => {}
+    }
+    // ANCHOR_END: first-fork
+    drop(ready_r);
+    let mut ready = File::from(ready_w);
+
+    // ANCHOR: session
+    // We are not a group leader (our parent is), so setsid(2) succeeds: a
+    // new session and a new process group, both with our pid, and no
+    // controlling terminal. Hangups of the old terminal no longer reach us.
+    setsid().map_err(|e| format!("setsid: {e}"))?;
+    // Fork again and let the session leader exit: the daemon is then not a
+    // session leader, so opening a terminal can never make it its
+    // controlling terminal. Its parent has exited, so init (or the nearest
+    // subreaper) adopts it.
+    // SAFETY: still single-threaded.
+    match unsafe { fork() }.map_err(|e| format!("second fork: {e}"))? {
+        // SAFETY: _exit only ends the process.
+        ForkResult::Parent { .. } => unsafe { libc::_exit(0) },
+        ForkResult::Child => {}
+    }
+    // ANCHOR_END: session
+    if let Err(e) = become_daemon(&pid_file, &mut ready) {
+        let _ = writeln!(ready, "daemon setup failed: {e}");
+        std::process::exit(1);
+    }
+    drop(ready); // end-of-file for the launcher: it prints the pid and exits
+    wait_for_term(&pid_file)
+}
+
+// ANCHOR: detach
+fn become_daemon(pid_file: &Path, ready: &mut File) -> Result<(), String> {
+    // Close whatever else we inherited (a shell or a test harness may leak
+    // fds), before we open anything ourselves; keep 0, 1, 2 and the pipe.
+    close_inherited_fds(ready.as_raw_fd());
+    chdir("/").map_err(|e| format!("chdir /: {e}"))?; // do not keep a directory busy
+    umask(Mode::from_bits_truncate(0o027)); // files we create: no write for group, nothing for others
+    // Block the signals we wait for *before* saying "ready", so a SIGTERM
+    // sent the moment the launcher returns is kept pending, not lost.
+    let mut signals = SigSet::empty();
+    signals.add(Signal::SIGTERM);
+    signals.add(Signal::SIGHUP);
+    signals.thread_block().map_err(|e| format!("sigprocmask: {e}"))?;
+    // The pid file: create_new fails if another instance wrote one.
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(pid_file)
+        .map_err(|e| format!("creating {}: {e}", pid_file.display()))?;
+    writeln!(file, "{}", getpid()).map_err(|e| format!("writing {}: {e}", pid_file.display()))?;
+    // stdin, stdout and stderr to /dev/null: the terminal may be gone.
+    let null = open("/dev/null", OFlag::O_RDWR, Mode::empty()).map_err(|e| format!("/dev/null: {e}"))?;
+    dup2_stdin(&null).map_err(|e| format!("dup2 stdin: {e}"))?;
+    dup2_stdout(&null).map_err(|e| format!("dup2 stdout: {e}"))?;
+    dup2_stderr(&null).map_err(|e| format!("dup2 stderr: {e}"))?;
+    write!(ready, "ready {}", getpid()).map_err(|e| format!("writing ready: {e}"))?;
+    Ok(())
+}
+// ANCHOR_END: detach
+
+/// Close every fd above 2 except `keep`, as listed in /proc/self/fd.
+fn close_inherited_fds(keep: i32) {
+    let fds: Vec<i32> = match fs::read_dir("/proc/self/fd") {
+        Ok(dir) => dir
+            .filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+            .collect(),
+        Err(_) => return,
+    };
+    for fd in fds.into_iter().filter(|&fd| fd > 2 && fd != keep) {
+        // SAFETY: we own no Rust object for these inherited fds (the one
+        // read_dir used is already closed, so close just fails with EBADF).
+        unsafe { libc::close(fd) };
+    }
+}
+
+fn wait_for_term(pid_file: &Path) -> Result<(), String> {
+    let mut signals = SigSet::empty();
+    signals.add(Signal::SIGTERM);
+    signals.add(Signal::SIGHUP);
+    loop {
+        // sigwait(3): sleep until one of the blocked signals is pending.
+        match signals.wait() {
+            Ok(Signal::SIGHUP) => continue, // a real daemon would reload its config
+            Ok(_) => break,
+            Err(_) => break,
+        }
+    }
+    let _ = fs::remove_file(pid_file);
+    Ok(())
+}

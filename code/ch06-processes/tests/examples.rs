@@ -1,0 +1,345 @@
+//! Tests of the chapter 6 example programs. Each runs the example binary as
+//! a child process, so forks, signals and process-wide state (signal masks,
+//! sessions) stay inside that child and parallel tests cannot disturb each
+//! other. Nothing is left running: servers and daemons sit in guards that
+//! kill them on drop, even when an assertion fails.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::os::fd::OwnedFd;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::Duration;
+
+use ch06_processes::{pidfd_open, pidfd_send_signal, wait_readable};
+
+fn bin(name: &str) -> Command {
+    let path = match name {
+        "posix-cat" => env!("CARGO_BIN_EXE_posix-cat"),
+        "process-identity" => env!("CARGO_BIN_EXE_process-identity"),
+        "pipeline-group" => env!("CARGO_BIN_EXE_pipeline-group"),
+        "command-basics" => env!("CARGO_BIN_EXE_command-basics"),
+        "stream-lines" => env!("CARGO_BIN_EXE_stream-lines"),
+        "child-rusage" => env!("CARGO_BIN_EXE_child-rusage"),
+        "timeout-kill" => env!("CARGO_BIN_EXE_timeout-kill"),
+        "is-terminal-colors" => env!("CARGO_BIN_EXE_is-terminal-colors"),
+        "fork-basics" => env!("CARGO_BIN_EXE_fork-basics"),
+        "fork-exec" => env!("CARGO_BIN_EXE_fork-exec"),
+        "fork-with-threads" => env!("CARGO_BIN_EXE_fork-with-threads"),
+        "cow-measure" => env!("CARGO_BIN_EXE_cow-measure"),
+        "zombie" => env!("CARGO_BIN_EXE_zombie"),
+        "ls-wc-pipeline" => env!("CARGO_BIN_EXE_ls-wc-pipeline"),
+        "prefork-server" => env!("CARGO_BIN_EXE_prefork-server"),
+        "daemonize" => env!("CARGO_BIN_EXE_daemonize"),
+        "spawn-true" => env!("CARGO_BIN_EXE_spawn-true"),
+        "processes-bench" => env!("CARGO_BIN_EXE_processes-bench"),
+        other => panic!("unknown binary {other}"),
+    };
+    let mut cmd = Command::new(path);
+    cmd.stdin(Stdio::null());
+    cmd
+}
+
+fn run_ok(name: &str, args: &[&str]) -> String {
+    let out = bin(name).args(args).output().unwrap_or_else(|e| panic!("running {name}: {e}"));
+    assert!(out.status.success(), "{name} failed: {}\n{}", out.status, String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
+
+/// The number after `key` in `text`, e.g. number_after("pid 12, x", "pid ") == 12.
+fn number_after(text: &str, key: &str) -> i64 {
+    let rest = &text[text.find(key).unwrap_or_else(|| panic!("no {key:?} in {text:?}")) + key.len()..];
+    let digits: String = rest.trim_start().chars().take_while(|c| c.is_ascii_digit() || *c == '-').collect();
+    digits.parse().unwrap_or_else(|e| panic!("number after {key:?} in {text:?}: {e}"))
+}
+
+#[test]
+fn cat_reads_files_then_stdin_and_reports_a_missing_file_by_name_but_continues() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), "first\n").unwrap();
+    std::fs::write(dir.path().join("b.txt"), "last\n").unwrap();
+    let mut child = bin("posix-cat")
+        .args(["a.txt", "missing.txt", "-", "b.txt"])
+        .current_dir(dir.path())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(b"typed\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "first\ntyped\nlast\n");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("posix-cat: missing.txt: "), "stderr: {err}");
+    assert_eq!(err.lines().count(), 1);
+    assert_eq!(out.status.code(), Some(1));
+}
+
+#[test]
+fn cat_without_operands_copies_stdin_and_exits_zero() {
+    let mut child = bin("posix-cat").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
+    child.stdin.take().unwrap().write_all(b"x\ny\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.stdout, b"x\ny\n");
+    assert!(out.status.success());
+}
+
+#[test]
+fn identity_reports_our_pid_as_ppid_our_group_our_cwd_and_exits_with_the_arg_count() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin("process-identity").args(["one", "two", "three"]).current_dir(dir.path()).output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(number_after(&text, "ppid"), std::process::id() as i64);
+    assert_eq!(number_after(&text, "pgid"), nix::unistd::getpgrp().as_raw() as i64);
+    assert_eq!(number_after(&text, "uid"), nix::unistd::getuid().as_raw() as i64);
+    let cwd = dir.path().canonicalize().unwrap();
+    assert!(text.contains(&format!("cwd     {}", cwd.display())), "{text}");
+    assert!(text.contains("exe     ") && text.contains("process-identity"), "{text}");
+    assert!(text.contains(r#"args    [""#) && text.contains(r#""one", "two", "three"]"#), "{text}");
+}
+
+#[test]
+fn both_sides_of_a_pipe_share_a_process_group_with_and_without_job_control() {
+    let text = run_ok("pipeline-group", &[]);
+    assert!(text.contains("same group: true, led by a: true"), "{text}");
+    assert!(text.contains("same group: true, ours: true"), "{text}");
+}
+
+#[test]
+fn command_reports_exit_codes_output_signals_and_spawn_errors() {
+    let text = run_ok("command-basics", &[]);
+    assert!(text.contains("status: exit status: 3, code Some(3), success false"), "{text}");
+    assert!(text.contains(r#"stdout: "hello child from /\n""#), "{text}");
+    assert!(text.contains(r#"stderr: "oops\n""#), "{text}");
+    assert!(text.contains("killed: code None, signal Some(9)"), "{text}");
+    assert!(text.contains("spawn failed: NotFound"), "{text}");
+}
+
+#[test]
+fn lines_are_streamed_while_the_child_runs() {
+    let text = run_ok("stream-lines", &[]);
+    let times: Vec<u64> = text
+        .lines()
+        .filter(|l| l.contains("ms  "))
+        .map(|l| l.trim_start().split("ms").next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(times.len(), 4, "{text}");
+    // Each `sleep 0.1` separates two lines: had we read only at the end,
+    // all four would carry the same time.
+    assert!(times[3] >= times[0] + 250, "lines were not streamed: {text}");
+    assert!(text.contains("tick 3") && text.ends_with("child: exit status: 0\n"), "{text}");
+}
+
+#[test]
+fn wait4_reports_the_childrens_cpu_times() {
+    let text = run_ok("child-rusage", &[]);
+    assert!(text.contains("sh loop  exit Some(0)"), "{text}");
+    assert!(text.contains("dd bs=1  exit Some(0)"), "{text}");
+    assert!(text.contains("children user "), "{text}");
+}
+
+#[test]
+fn a_child_past_its_deadline_is_killed_and_a_quick_one_is_not() {
+    let text = run_ok("timeout-kill", &[]);
+    assert!(text.contains("sleep 0.05 killed: false  code Some(0)"), "{text}");
+    assert!(text.contains("sleep 10   killed: true   code None  signal Some(9)"), "{text}");
+}
+
+#[test]
+fn no_colour_codes_when_stdout_is_a_pipe() {
+    let text = run_ok("is-terminal-colors", &[]);
+    assert!(text.contains("stdout is a terminal: false"), "{text}");
+    assert!(!text.contains('\x1b'), "escape codes in piped output: {text:?}");
+    assert!(text.contains("Be OS"), "{text}");
+}
+
+#[test]
+fn fork_gives_the_child_a_copy_and_the_parent_its_exit_code() {
+    let text = run_ok("fork-basics", &[]);
+    let parent = number_after(&text, "parent: pid");
+    assert_eq!(number_after(&text, "ppid"), parent, "{text}");
+    assert!(text.contains("counter = 100"), "{text}");
+    assert!(text.contains("exited with 7, counter = 1"), "{text}");
+}
+
+#[test]
+fn exec_keeps_the_pid() {
+    let text = run_ok("fork-exec", &[]);
+    assert_eq!(number_after(&text, "before exec: fork-exec, pid"), number_after(&text, "I am sh, pid"), "{text}");
+    assert!(text.contains("parent: child exited with 0"), "{text}");
+}
+
+#[test]
+fn a_forked_child_of_a_threaded_process_finds_a_lock_nobody_will_release() {
+    let text = run_ok("fork-with-threads", &[]);
+    assert!(text.contains("parent: Threads: 2"), "{text}");
+    assert!(text.contains("child:  Threads: 1, try_lock: WouldBlock"), "{text}");
+    assert!(text.contains("released the mutex: true"), "{text}");
+}
+
+#[test]
+fn writing_after_fork_faults_once_per_page_and_turns_shared_into_private() {
+    let text = run_ok("cow-measure", &["8"]); // 8 MiB = 2048 pages
+    let after = text.lines().find(|l| l.starts_with("child after writing")).expect(&text);
+    assert!(number_after(after, "minor faults") >= 2048, "{text}");
+    let at_fork = text.lines().find(|l| l.starts_with("child after fork")).expect(&text);
+    assert!(number_after(at_fork, "shared") >= 8 * 1024, "{text}");
+    assert!(number_after(after, "private") >= 8 * 1024, "{text}");
+    assert!(text.contains("parent: buffer still holds 1"), "{text}");
+}
+
+#[test]
+fn an_unwaited_child_is_a_zombie_until_waitpid_reaps_it() {
+    let text = run_ok("zombie", &[]);
+    assert!(text.contains("State: Z (zombie)"), "{text}");
+    assert!(text.contains("waitpid: exited with 42"), "{text}");
+    assert!(text.contains("is gone: true"), "{text}");
+}
+
+#[test]
+fn the_hand_built_pipeline_counts_like_the_shells() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..7 {
+        std::fs::write(dir.path().join(format!("f{i}")), "").unwrap();
+    }
+    for target in [dir.path(), Path::new("/usr/bin")] {
+        let ours = run_ok("ls-wc-pipeline", &[target.to_str().unwrap()]);
+        let shell = Command::new("sh").arg("-c").arg("ls \"$1\" | wc -l").arg("sh").arg(target).output().unwrap();
+        assert_eq!(ours, String::from_utf8_lossy(&shell.stdout), "for {}", target.display());
+    }
+    assert_eq!(run_ok("ls-wc-pipeline", &[dir.path().to_str().unwrap()]).trim(), "7");
+}
+
+/// Kills a child server on drop, so a failing assertion leaves nothing behind.
+struct KillOnDrop(Child);
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        // The child is ours and not yet reaped if still running: kill is safe.
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn prefork_workers_share_one_listening_socket_and_the_parent_exits_cleanly() {
+    let (workers, requests) = (4, 3);
+    let child = bin("prefork-server")
+        .args(["--port", "0", "--workers", &workers.to_string(), "--requests", &requests.to_string()])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut server = KillOnDrop(child);
+    let mut stdout = BufReader::new(server.0.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap();
+    let addr = first.split_whitespace().nth(2).expect(&first).trim_end_matches(',').to_string();
+    let mut pids = std::collections::BTreeMap::new();
+    for _ in 0..workers * requests {
+        let mut conn = TcpStream::connect(&addr).unwrap();
+        conn.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let mut reply = String::new();
+        conn.read_to_string(&mut reply).unwrap();
+        *pids.entry(number_after(&reply, "pid")).or_insert(0) += 1;
+    }
+    // Each worker serves at most `requests`, so all of them must have answered.
+    assert_eq!(pids.len(), workers, "answers per pid: {pids:?}");
+    assert!(pids.values().all(|&n| n == requests), "answers per pid: {pids:?}");
+    let mut rest = String::new();
+    stdout.read_to_string(&mut rest).unwrap(); // EOF: the parent has exited
+    let status = server.0.wait().unwrap();
+    assert!(status.success(), "{status}: {rest}");
+    assert_eq!(rest.matches(" done").count(), workers, "{rest}");
+}
+
+/// Owns a running daemon: SIGKILLs it through a pidfd on drop (a pidfd
+/// cannot hit a process that reused the pid), and removes its pid file.
+struct DaemonGuard {
+    pid_file: PathBuf,
+    pidfd: Option<OwnedFd>,
+}
+impl Drop for DaemonGuard {
+    fn drop(&mut self) {
+        if self.pidfd.is_none() {
+            if let Ok(text) = std::fs::read_to_string(&self.pid_file) {
+                self.pidfd = text.trim().parse().ok().and_then(|pid| pidfd_open(pid).ok());
+            }
+        }
+        if let Some(fd) = &self.pidfd {
+            let _ = pidfd_send_signal(fd, libc::SIGKILL);
+        }
+        let _ = std::fs::remove_file(&self.pid_file);
+    }
+}
+
+fn stat_fields(pid: u32) -> Vec<String> {
+    let line = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    let after_comm = &line[line.rfind(')').unwrap() + 2..];
+    // Index 0 here is field 3 (state) of proc_pid_stat(5).
+    after_comm.split_whitespace().map(String::from).collect()
+}
+
+#[test]
+fn the_daemon_detaches_writes_its_pid_file_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid_file = dir.path().join("daemon.pid");
+    let mut guard = DaemonGuard { pid_file: pid_file.clone(), pidfd: None };
+    let out: Output = bin("daemonize").arg("--pid-file").arg(&pid_file).output().unwrap();
+    // The launcher returns only once the daemon is ready.
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pid: u32 = std::fs::read_to_string(&pid_file).unwrap().trim().parse().unwrap();
+    guard.pidfd = Some(pidfd_open(pid).unwrap());
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("daemon started: pid {pid}")));
+
+    let f = stat_fields(pid);
+    let (ppid, pgrp, session, tty): (u32, u32, u32, i64) =
+        (f[1].parse().unwrap(), f[2].parse().unwrap(), f[3].parse().unwrap(), f[4].parse().unwrap());
+    assert_ne!(ppid, std::process::id(), "the daemon must have been adopted");
+    assert_ne!(session, nix::unistd::getsid(None).unwrap().as_raw() as u32, "a session of its own");
+    assert_eq!(pgrp, session, "its group is the session the first child created");
+    assert_ne!(session, pid, "after the second fork it is not the session leader");
+    assert_eq!(tty, 0, "no controlling terminal");
+    assert_eq!(std::fs::read_link(format!("/proc/{pid}/cwd")).unwrap(), Path::new("/"));
+    for fd in 0..3 {
+        assert_eq!(std::fs::read_link(format!("/proc/{pid}/fd/{fd}")).unwrap(), Path::new("/dev/null"));
+    }
+
+    pidfd_send_signal(guard.pidfd.as_ref().unwrap(), libc::SIGTERM).unwrap();
+    let ended = wait_readable(guard.pidfd.as_ref().unwrap(), Duration::from_secs(10)).unwrap();
+    assert!(ended, "the daemon did not stop on SIGTERM");
+    assert!(!pid_file.exists(), "the daemon should remove its pid file");
+}
+
+#[test]
+fn std_spawns_with_a_vfork_like_clone_then_execve_then_wait4() {
+    if Command::new("strace").arg("-V").output().is_err() {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "strace is required under CI=true");
+        eprintln!("skipped: strace is not installed");
+        return;
+    }
+    let out = Command::new("strace")
+        .args(["-f", "-qq", "-e", "trace=clone,clone3,vfork,fork,execve,wait4", "-e", "signal=none"])
+        .arg(env!("CARGO_BIN_EXE_spawn-true"))
+        .output()
+        .unwrap();
+    let trace = String::from_utf8_lossy(&out.stderr);
+    if trace.contains("Operation not permitted") && !out.status.success() {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "strace cannot trace here: {trace}");
+        eprintln!("skipped: strace is not permitted here");
+        return;
+    }
+    assert!(trace.contains("CLONE_VM|CLONE_VFORK"), "{trace}");
+    assert!(trace.contains("execve(\"/") && trace.contains("true\", [\"true\"]"), "{trace}");
+    assert!(trace.contains("wait4("), "{trace}");
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "true: exit status: 0\n");
+}
+
+#[test]
+fn the_bench_runs_in_quick_mode() {
+    let text = run_ok("processes-bench", &["--quick"]);
+    for row in ["thread spawn + join", "fork + _exit + waitpid", "posix_spawn", "Command::new(/bin/true).status()", "minor faults while writing"] {
+        assert!(text.contains(row), "missing {row:?} in\n{text}");
+    }
+    let faults = number_after(&text, "minor faults while writing");
+    assert!(faults >= 4096, "{text}");
+}
