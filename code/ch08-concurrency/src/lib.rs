@@ -1,1 +1,186 @@
-//! Shared pieces of the ch08-concurrency examples (chapter not written yet).
+//! Shared pieces of the chapter 8 examples (concurrency and parallelism), and
+//! the exercise wiring.
+//!
+//! The examples in `src/bin/` are self-contained, so the book can show each one
+//! whole. What lives here is small helpers several of them (and the bench) use:
+//! reading `/proc/self/status` and `/proc/self/task/<tid>/stat`, and the thread
+//! id the kernel knows a thread by.
+//!
+//! The doc tests below are the chapter's "this does not compile" claims, checked
+//! by `cargo test -p ch08-concurrency --doc`:
+//!
+//! A `Mutex` cannot be copied, so Go's copied-mutex bug (a struct holding a
+//! `sync.Mutex` passed by value: each copy locks its own mutex) cannot be written:
+//!
+//! ```compile_fail,E0599
+//! use std::sync::Mutex;
+//! let m = Mutex::new(0);
+//! let copy = m.clone(); // error[E0599]: no method named `clone` found for struct `Mutex`
+//! ```
+//!
+//! An `Rc` is not `Send`: its reference count is not atomic, so sharing it with
+//! another thread would be a data race. The compiler refuses:
+//!
+//! ```compile_fail,E0277
+//! use std::rc::Rc;
+//! let shared = Rc::new(5);
+//! let clone = Rc::clone(&shared);
+//! std::thread::spawn(move || println!("{clone}")); // error[E0277]: `Rc<i32>` cannot be sent between threads safely
+//! ```
+//!
+//! Two threads incrementing the same plain variable is a data race; it does not
+//! compile, because the closure would need a `&mut` that two threads share:
+//!
+//! ```compile_fail,E0499
+//! let mut counter = 0;
+//! std::thread::scope(|s| {
+//!     s.spawn(|| counter += 1);
+//!     s.spawn(|| counter += 1); // error[E0499]: cannot borrow `counter` as mutable more than once
+//! });
+//! ```
+//!
+//! Go's loop-variable trap: a closure that borrows the loop variable cannot
+//! outlive the loop, so `thread::spawn` without `move` is refused:
+//!
+//! ```compile_fail,E0373
+//! let mut handles = Vec::new();
+//! for i in 0..3 {
+//!     handles.push(std::thread::spawn(|| println!("{i}"))); // error[E0373]: closure may outlive the current function
+//! }
+//! ```
+//!
+//! A `MutexGuard` is not `Send`: a lock must be released by the thread that took it.
+//!
+//! ```compile_fail,E0277
+//! use std::sync::Mutex;
+//! static M: Mutex<i32> = Mutex::new(0);
+//! let guard = M.lock().unwrap();
+//! std::thread::spawn(move || drop(guard)); // error[E0277]: `MutexGuard<'_, i32>` cannot be sent between threads safely
+//! ```
+
+use std::fs;
+use std::io;
+
+/// A field of `/proc/self/status` given in kB (`VmRSS`, `VmSize`, `Threads`…),
+/// as a number. See proc_pid_status(5).
+pub fn proc_status(field: &str) -> io::Result<u64> {
+    let text = fs::read_to_string("/proc/self/status")?;
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix(field).and_then(|r| r.strip_prefix(':')) {
+            let number = rest.split_whitespace().next().unwrap_or("");
+            return number.parse().map_err(|e| {
+                io::Error::new(io::ErrorKind::InvalidData, format!("{field}: {number:?}: {e}"))
+            });
+        }
+    }
+    Err(io::Error::new(
+        io::ErrorKind::NotFound,
+        format!("no {field} line in /proc/self/status"),
+    ))
+}
+
+/// The kernel's id of the calling thread (gettid(2)). Every thread of a process
+/// has one; the main thread's equals the process id.
+pub fn gettid() -> i32 {
+    nix::unistd::gettid().as_raw()
+}
+
+/// The scheduler state of one of this process's threads, the third field of
+/// `/proc/self/task/<tid>/stat`: `R` running or runnable, `S` sleeping (for
+/// example in a `futex` wait), `D` in uninterruptible I/O… See proc_pid_stat(5).
+pub fn thread_state(tid: i32) -> io::Result<char> {
+    let path = format!("/proc/self/task/{tid}/stat");
+    let stat = fs::read_to_string(&path)?;
+    // The second field, the command name, is in parentheses and may hold spaces:
+    // the state is the first character after the last ')'.
+    stat.rfind(')')
+        .and_then(|i| stat[i + 1..].trim_start().chars().next())
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, format!("parsing {path}")))
+}
+
+/// Waits until thread `tid` is asleep in the kernel (state `S`), yielding the CPU
+/// between looks. This observes the other thread instead of guessing with a sleep.
+pub fn wait_until_sleeping(tid: i32) -> io::Result<()> {
+    while thread_state(tid)? != 'S' {
+        std::thread::yield_now();
+    }
+    Ok(())
+}
+
+// The exercise files live in `exercises/` and `solutions/` beside `src/`. A
+// `#[path]` inside an inline `mod exercises { … }` would be resolved from the
+// (non-existent) directory `src/exercises/`, so the files are declared here at
+// the top level and re-exported under the two module names.
+#[path = "../exercises/wait_group.rs"]
+#[doc(hidden)]
+pub mod exercise_wait_group;
+#[path = "../exercises/worker_pool.rs"]
+#[doc(hidden)]
+pub mod exercise_worker_pool;
+#[path = "../exercises/relaxed_counter.rs"]
+#[doc(hidden)]
+pub mod exercise_relaxed_counter;
+#[path = "../exercises/semaphore.rs"]
+#[doc(hidden)]
+pub mod exercise_semaphore;
+#[path = "../solutions/wait_group.rs"]
+#[doc(hidden)]
+pub mod solution_wait_group;
+#[path = "../solutions/worker_pool.rs"]
+#[doc(hidden)]
+pub mod solution_worker_pool;
+#[path = "../solutions/relaxed_counter.rs"]
+#[doc(hidden)]
+pub mod solution_relaxed_counter;
+#[path = "../solutions/semaphore.rs"]
+#[doc(hidden)]
+pub mod solution_semaphore;
+
+/// The reader's files, stubs until solved. Always compiled, so they must build.
+pub mod exercises {
+    pub use super::exercise_relaxed_counter as relaxed_counter;
+    pub use super::exercise_semaphore as semaphore;
+    pub use super::exercise_wait_group as wait_group;
+    pub use super::exercise_worker_pool as worker_pool;
+}
+
+/// Reference answers.
+pub mod solutions {
+    pub use super::solution_relaxed_counter as relaxed_counter;
+    pub use super::solution_semaphore as semaphore;
+    pub use super::solution_wait_group as wait_group;
+    pub use super::solution_worker_pool as worker_pool;
+}
+
+#[cfg(not(feature = "check-exercises"))]
+pub use solutions as answers;
+#[cfg(feature = "check-exercises")]
+pub use exercises as answers;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proc_status_reads_threads_and_memory() {
+        assert!(proc_status("Threads").unwrap() >= 1);
+        assert!(proc_status("VmSize").unwrap() > proc_status("VmRSS").unwrap() / 2);
+        assert!(proc_status("NoSuchField").is_err());
+    }
+
+    #[test]
+    fn a_thread_blocked_on_a_channel_is_seen_sleeping() {
+        let (tid_tx, tid_rx) = std::sync::mpsc::channel();
+        let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();
+        let t = std::thread::spawn(move || {
+            tid_tx.send(gettid()).unwrap();
+            go_rx.recv().unwrap();
+        });
+        let tid = tid_rx.recv().unwrap();
+        wait_until_sleeping(tid).unwrap();
+        assert_eq!(thread_state(tid).unwrap(), 'S');
+        go_tx.send(()).unwrap();
+        t.join().unwrap();
+        assert_eq!(thread_state(gettid()).unwrap(), 'R');
+    }
+}

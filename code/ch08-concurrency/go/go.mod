@@ -1,0 +1,3 @@
+module example.com/ch08-concurrency
+
+go 1.19

@@ -1,0 +1,98 @@
+//! Memory ordering: publishing data from one thread to another with a
+//! Release store and an Acquire load, then the same with explicit fences, then
+//! compare-and-swap handing out unique ids.
+//!
+//! The writer fills `DATA` (relaxed stores: no ordering of their own) and then
+//! sets `READY` with Release. A reader that sees `READY == true` with an
+//! Acquire load is guaranteed to see every write made before the Release —
+//! neither the compiler nor the CPU may move them after it. Without that pair
+//! (both Relaxed) the reader could see the flag but stale data on a weakly
+//! ordered CPU (ARM, POWER); on x86 the compiler may still reorder.
+//!
+//! Run: cargo run -p ch08-concurrency --bin atomics-publish
+//! Look for: the reader always sees all 4 values; 4 threads x 250 ids are unique.
+use std::collections::HashSet;
+use std::sync::atomic::{fence, AtomicBool, AtomicU64, Ordering};
+use std::thread;
+
+// ANCHOR: publish
+static DATA: [AtomicU64; 4] = [const { AtomicU64::new(0) }; 4];
+static READY: AtomicBool = AtomicBool::new(false);
+
+fn publish() -> Vec<u64> {
+    thread::scope(|s| {
+        s.spawn(|| {
+            for (i, slot) in DATA.iter().enumerate() {
+                slot.store((i as u64 + 1) * 100, Ordering::Relaxed);
+            }
+            READY.store(true, Ordering::Release); // everything above happens-before...
+        });
+        let reader = s.spawn(|| {
+            while !READY.load(Ordering::Acquire) {
+                // ...everything after the Acquire load that saw `true`.
+                std::hint::spin_loop();
+            }
+            DATA.iter().map(|slot| slot.load(Ordering::Relaxed)).collect()
+        });
+        reader.join().expect("reader panicked")
+    })
+}
+// ANCHOR_END: publish
+
+// ANCHOR: fences
+static VALUE: AtomicU64 = AtomicU64::new(0);
+static FLAG: AtomicBool = AtomicBool::new(false);
+
+/// The same guarantee with the ordering moved into fences: a Release fence
+/// before a relaxed store pairs with an Acquire fence after a relaxed load.
+fn publish_with_fences() -> u64 {
+    thread::scope(|s| {
+        s.spawn(|| {
+            VALUE.store(42, Ordering::Relaxed);
+            fence(Ordering::Release);
+            FLAG.store(true, Ordering::Relaxed);
+        });
+        s.spawn(|| {
+            while !FLAG.load(Ordering::Relaxed) {
+                std::hint::spin_loop();
+            }
+            fence(Ordering::Acquire);
+            VALUE.load(Ordering::Relaxed)
+        })
+        .join()
+        .expect("reader panicked")
+    })
+}
+// ANCHOR_END: fences
+
+// ANCHOR: cas
+static NEXT_ID: AtomicU64 = AtomicU64::new(1);
+
+/// Hands out ids 1..=1000 and never more: fetch_add alone would run past the
+/// limit, so this is a compare-and-swap loop.
+fn allocate_id() -> Option<u64> {
+    let mut id = NEXT_ID.load(Ordering::Relaxed);
+    loop {
+        if id > 1000 {
+            return None;
+        }
+        match NEXT_ID.compare_exchange_weak(id, id + 1, Ordering::Relaxed, Ordering::Relaxed) {
+            Ok(_) => return Some(id),
+            Err(current) => id = current, // someone else took `id`: try the next
+        }
+    }
+}
+// ANCHOR_END: cas
+
+fn main() {
+    println!("reader saw {:?}", publish());
+    println!("reader after the fences saw {}", publish_with_fences());
+    let ids: Vec<u64> = thread::scope(|s| {
+        let hs: Vec<_> = (0..4)
+            .map(|_| s.spawn(|| (0..300).filter_map(|_| allocate_id()).collect::<Vec<_>>()))
+            .collect();
+        hs.into_iter().flat_map(|h| h.join().expect("thread panicked")).collect()
+    });
+    let unique: HashSet<_> = ids.iter().collect();
+    println!("{} ids handed out, {} unique, largest {:?}", ids.len(), unique.len(), ids.iter().max());
+}
