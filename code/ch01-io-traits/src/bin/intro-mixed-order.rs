@@ -1,0 +1,40 @@
+//! The buffer lives in your process: a raw `write(2)` overtakes `print!`.
+//!
+//! `print!` without a newline leaves its text in `Stdout`'s buffer, in this
+//! process's memory. A direct `write(2)` on fd 1 goes to the kernel at once,
+//! so it reaches the terminal first, although the program wrote it second.
+//! This is why mixing buffered and unbuffered writes to one fd needs a
+//! `flush()` in between.
+//!
+//! Run it:    cargo run -p ch01-io-traits --bin intro-mixed-order
+//!
+//! What to look for: the line marked "2" is printed before the line marked "1".
+
+use std::io::{self, Write};
+use std::os::fd::AsFd;
+use std::process::ExitCode;
+
+use nix::unistd;
+
+// ANCHOR: run
+fn run() -> io::Result<()> {
+    print!("1: print! (waited in Stdout's buffer)"); // no newline: buffered
+    // write(2) straight to fd 1, past the buffer. A 30-byte write to a
+    // terminal, pipe or file is not split, so one call is enough here.
+    let raw = b"2: write(2) straight to fd 1\n";
+    let n = unistd::write(io::stdout().as_fd(), raw)?;
+    assert_eq!(n, raw.len(), "short write");
+    println!(); // the newline flushes line 1, after line 2
+    io::stdout().flush()
+}
+// ANCHOR_END: run
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("intro-mixed-order: writing to fd 1: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
