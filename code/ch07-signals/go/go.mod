@@ -1,0 +1,3 @@
+module ch07signals
+
+go 1.19

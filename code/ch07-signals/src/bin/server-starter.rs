@@ -1,0 +1,201 @@
+//! A small Server::Starter: it owns the listening socket and runs a worker
+//! (by default `graceful-server`, next to this binary) that inherits it. On
+//! SIGHUP it restarts the worker without refusing a single connection:
+//!
+//!   1. start a new worker; it inherits the socket (fd inheritance across
+//!      exec, the fd number passed in SERVER_STARTER_PORT=127.0.0.1:PORT=FD);
+//!   2. the new worker sends SIGUSR1 when it is accepting;
+//!   3. send the old worker SIGTERM: it stops accepting and drains;
+//!   4. SIGCHLD: reap the old worker with waitpid(2).
+//! The socket never closes, so the kernel keeps queueing connections
+//! throughout. SIGTERM or SIGINT stop the workers and then the starter.
+//!
+//! Run: cargo run -p ch07-signals --bin server-starter -- --port 8080 [-- WORKER ARGS...]
+//! Then: kill -HUP <starter pid> (a restart), kill <starter pid> (stop)
+//!
+//! Look for: the new worker's pid in answers after a restart, the old one
+//! exiting 0 once its requests are done.
+
+use std::net::TcpListener;
+use std::os::fd::AsRawFd;
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Command, ExitCode};
+
+use nix::fcntl::{fcntl, FcntlArg, FdFlag};
+use nix::sys::signal::{kill, SigSet, SigmaskHow, Signal};
+use nix::sys::signalfd::SignalFd;
+use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
+use nix::unistd::Pid;
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("server-starter: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `--port N` then, after `--`, the worker command (default: graceful-server).
+fn parse_args() -> Result<(u16, Vec<String>), String> {
+    let mut port = 0;
+    let mut it = std::env::args().skip(1);
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--port" => {
+                let v = it.next().ok_or("--port needs a value")?;
+                port = v.parse().map_err(|e| format!("--port {v}: {e}"))?;
+            }
+            "--" => {
+                let worker: Vec<String> = it.collect();
+                if !worker.is_empty() {
+                    return Ok((port, worker));
+                }
+                break;
+            }
+            other => {
+                return Err(format!(
+                    "unknown argument {other:?} (expected --port N [-- WORKER ARGS...])"
+                ))
+            }
+        }
+    }
+    let me = std::env::current_exe().map_err(|e| format!("finding our own executable: {e}"))?;
+    let default: PathBuf = me.with_file_name("graceful-server");
+    Ok((port, vec![default.to_string_lossy().into_owned()]))
+}
+
+fn run() -> Result<(), String> {
+    let (port, worker) = parse_args()?;
+
+    // ANCHOR: setup
+    // Every signal we care about becomes a struct to read from a signalfd.
+    // Block them first, before any thread exists. The mask is inherited
+    // across fork and exec, and std's Command (Rust 1.95) does not reset it:
+    // the workers must unblock (see `spawn_worker`).
+    let mut mask = SigSet::empty();
+    for s in [
+        Signal::SIGHUP,
+        Signal::SIGTERM,
+        Signal::SIGINT,
+        Signal::SIGCHLD,
+        Signal::SIGUSR1,
+    ] {
+        mask.add(s);
+    }
+    nix::sys::signal::pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&mask), None)
+        .map_err(|e| format!("pthread_sigmask: {e}"))?;
+    let signals = SignalFd::new(&mask).map_err(|e| format!("signalfd: {e}"))?;
+
+    let listener = TcpListener::bind(("127.0.0.1", port))
+        .map_err(|e| format!("binding 127.0.0.1:{port}: {e}"))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("getsockname: {e}"))?;
+    // std opens every fd with FD_CLOEXEC; clear it so that exec(2) keeps this
+    // one open in the workers, at the same number.
+    fcntl(&listener, FcntlArg::F_SETFD(FdFlag::empty()))
+        .map_err(|e| format!("fcntl(F_SETFD): {e}"))?;
+    let env_value = format!("{addr}={}", listener.as_raw_fd());
+    println!(
+        "starter: listening on {addr} pid={}, SERVER_STARTER_PORT={env_value}",
+        std::process::id()
+    );
+    // ANCHOR_END: setup
+
+    // ANCHOR: spawn
+    let spawn_worker = || -> Result<Pid, String> {
+        let mut command = Command::new(&worker[0]);
+        command
+            .args(&worker[1..])
+            .env("SERVER_STARTER_PORT", &env_value);
+        // SAFETY: between fork and exec only async-signal-safe calls are
+        // allowed; pthread_sigmask(3) and prctl(2) are.
+        unsafe {
+            command.pre_exec(|| {
+                // Without this the worker would start with SIGTERM, SIGHUP...
+                // blocked, inherited from us, and never see them.
+                SigSet::empty().thread_set_mask()?;
+                // If the starter dies, the kernel sends the worker SIGTERM.
+                nix::sys::prctl::set_pdeathsig(Signal::SIGTERM)?;
+                Ok(())
+            });
+        }
+        let child = command
+            .spawn()
+            .map_err(|e| format!("spawning worker {}: {e}", worker[0]))?;
+        // Reaped below with waitpid(2) on SIGCHLD, not through the handle.
+        Ok(Pid::from_raw(child.id() as i32))
+    };
+    // ANCHOR_END: spawn
+
+    // ANCHOR: loop
+    let mut current: Option<Pid> = None; // the worker that is accepting
+    let mut starting: Option<Pid> = Some(spawn_worker()?); // not ready yet
+    let mut live: Vec<Pid> = starting.into_iter().collect(); // all not yet reaped
+    let mut stopping = false;
+    while !(stopping && live.is_empty()) {
+        let info = signals
+            .read_signal()
+            .map_err(|e| format!("reading the signalfd: {e}"))?;
+        let Some(info) = info else { continue };
+        let Ok(signal) = Signal::try_from(info.ssi_signo as i32) else {
+            continue;
+        };
+        let sender = Pid::from_raw(info.ssi_pid as i32);
+        match signal {
+            Signal::SIGUSR1 if Some(sender) == starting => {
+                starting = None;
+                match current.replace(sender) {
+                    Some(old) => {
+                        println!("starter: worker pid={sender} ready; asking pid={old} to drain");
+                        let _ = kill(old, Signal::SIGTERM);
+                    }
+                    None => println!("starter: worker pid={sender} ready"),
+                }
+            }
+            Signal::SIGHUP if starting.is_none() && !stopping => {
+                let pid = spawn_worker()?;
+                println!("starter: SIGHUP: restarting, new worker pid={pid}");
+                starting = Some(pid);
+                live.push(pid);
+            }
+            Signal::SIGTERM | Signal::SIGINT if !stopping => {
+                println!("starter: {signal}: stopping {} worker(s)", live.len());
+                stopping = true;
+                for &pid in &live {
+                    let _ = kill(pid, Signal::SIGTERM);
+                }
+            }
+            Signal::SIGCHLD => reap(&mut live, &mut current, &mut starting),
+            _ => {} // a repeated or stray signal: nothing to do
+        }
+    }
+    println!("starter: bye");
+    Ok(())
+    // ANCHOR_END: loop
+}
+
+// ANCHOR: reap
+/// Collects every child that has ended: one SIGCHLD may stand for several.
+fn reap(live: &mut Vec<Pid>, current: &mut Option<Pid>, starting: &mut Option<Pid>) {
+    loop {
+        let (pid, how) = match waitpid(Pid::from_raw(-1), Some(WaitPidFlag::WNOHANG)) {
+            Ok(WaitStatus::Exited(pid, code)) => (pid, format!("exit status {code}")),
+            Ok(WaitStatus::Signaled(pid, signal, _)) => (pid, format!("killed by {signal}")),
+            Ok(WaitStatus::StillAlive) | Err(_) => return, // none left to reap now
+            Ok(_) => continue,
+        };
+        println!("starter: worker pid={pid} exited: {how}");
+        live.retain(|&p| p != pid);
+        if *current == Some(pid) {
+            *current = None;
+        }
+        if *starting == Some(pid) {
+            *starting = None; // it died before it was ready
+        }
+    }
+}
+// ANCHOR_END: reap

@@ -1,0 +1,102 @@
+//! Install a signal handler the way C does, with sigaction(2) through nix,
+//! and keep it async-signal-safe: the handler bumps an atomic counter and
+//! writes one byte into a pipe (the self-pipe trick). The main code, which
+//! is not in a handler, reads the pipe and may then do anything.
+//!
+//! Run: cargo run -p ch07-signals --bin sigaction-raw
+//!
+//! Look for: the counter goes up once per signal and the bytes read from the
+//! pipe name the signals, in the order they were sent.
+
+use std::fs::File;
+use std::io::Read;
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::process::ExitCode;
+use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
+
+use nix::errno::Errno;
+use nix::sys::signal::{kill, sigaction, SaFlags, SigAction, SigHandler, SigSet, Signal};
+use nix::unistd::{getpid, pipe};
+
+// ANCHOR: handler
+static CAUGHT: AtomicUsize = AtomicUsize::new(0);
+static PIPE_WRITE_FD: AtomicI32 = AtomicI32::new(-1);
+
+/// Runs in the middle of whatever the thread was doing. Allowed: atomics and
+/// the async-signal-safe functions of `man 7 signal-safety`, write(2) among
+/// them. Not allowed: println!, allocation, locks (the interrupted code may
+/// hold the very lock we would wait for).
+extern "C" fn handler(signo: libc::c_int) {
+    let saved_errno = Errno::last_raw();
+    CAUGHT.fetch_add(1, Ordering::SeqCst);
+    let byte = signo as u8;
+    // SAFETY: write(2) is async-signal-safe and `byte` outlives the call.
+    unsafe {
+        libc::write(
+            PIPE_WRITE_FD.load(Ordering::SeqCst),
+            (&byte as *const u8).cast(),
+            1,
+        )
+    };
+    Errno::set_raw(saved_errno);
+}
+// ANCHOR_END: handler
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("sigaction-raw: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), String> {
+    // ANCHOR: install
+    let (read_end, write_end): (OwnedFd, OwnedFd) = pipe().map_err(|e| format!("pipe: {e}"))?;
+    PIPE_WRITE_FD.store(write_end.as_raw_fd(), Ordering::SeqCst);
+    // sa_mask: signals blocked while the handler runs (the caught one always is).
+    // SA_RESTART: restart read(2) & co. instead of failing them with EINTR.
+    let action = SigAction::new(
+        SigHandler::Handler(handler),
+        SaFlags::SA_RESTART,
+        SigSet::empty(),
+    );
+    for signal in [Signal::SIGUSR1, Signal::SIGUSR2] {
+        // SAFETY: `handler` only touches atomics and calls write(2).
+        let old = unsafe { sigaction(signal, &action) }
+            .map_err(|e| format!("sigaction({signal}): {e}"))?;
+        println!(
+            "sigaction({signal}): previous handler was {:?}",
+            old.handler()
+        );
+    }
+    // ANCHOR_END: install
+
+    // ANCHOR: deliver
+    let me = getpid();
+    for signal in [Signal::SIGUSR1, Signal::SIGUSR2, Signal::SIGUSR1] {
+        kill(me, signal).map_err(|e| format!("kill(self, {signal}): {e}"))?;
+        println!(
+            "sent {signal}, handler has run {} time(s)",
+            CAUGHT.load(Ordering::SeqCst)
+        );
+    }
+    // Close our copy of the write end (the handler's copy is the same fd),
+    // so the read below sees end-of-file after the three bytes.
+    PIPE_WRITE_FD.store(-1, Ordering::SeqCst);
+    drop(write_end);
+    let mut bytes = Vec::new();
+    File::from(read_end)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("reading the pipe: {e}"))?;
+    for b in bytes {
+        let name = Signal::try_from(b as i32)
+            .map(|s| s.as_str())
+            .unwrap_or("?");
+        println!("read byte {b:>2} from the pipe: {name}");
+    }
+    // ANCHOR_END: deliver
+    Ok(())
+}

@@ -1,0 +1,264 @@
+//! How long does a signal take? A ping-pong between two processes: "ping"
+//! sends SIGUSR1 to "pong", pong answers with SIGUSR1, ping times the round
+//! trip. Each row receives the signal a different way:
+//!
+//!   sigwait        SIGUSR1 blocked, taken synchronously with sigwait(3)
+//!   signalfd       SIGUSR1 blocked, read(2) from a signalfd(2)
+//!   handler+pipe   a sigaction(2) handler writes a byte to a pipe; read it
+//!   signal-hook    signal_hook::iterator::Signals (a handler + its own pipe)
+//!   pipe only      no signal at all: one byte through a pipe each way
+//!
+//! Run: cargo run --release -p ch07-signals --bin signals-bench
+//!      (add `-- --quick` for a short run; the tests use it)
+//!
+//! Look for: how each way compares with a plain pipe round trip, and the
+//! cost of running a handler (entering it, sigreturn(2) after it).
+
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::os::fd::{AsRawFd, OwnedFd};
+use std::process::{Command, ExitCode, Stdio};
+use std::sync::atomic::{AtomicI32, Ordering};
+use std::time::{Duration, Instant};
+
+use nix::sys::signal::{kill, sigaction, SaFlags, SigAction, SigHandler, SigSet, Signal};
+use nix::sys::signalfd::SignalFd;
+use nix::unistd::{getppid, Pid};
+
+const MODES: [(&str, &str); 5] = [
+    ("pipe", "pipe only: 1 byte each way"),
+    ("sigwait", "kill(2) + sigwait(3)"),
+    ("signalfd", "kill(2) + signalfd(2) read"),
+    ("handler", "kill(2) + handler + self-pipe"),
+    ("signal-hook", "kill(2) + signal-hook iterator"),
+];
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("--ping") if args.len() == 3 => ping(&args[1], &args[2]),
+        Some("--pong") if args.len() == 2 => pong(&args[1]),
+        Some("--quick") => table(200),
+        None => table(20_000),
+        _ => Err("usage: signals-bench [--quick]".to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("signals-bench: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Runs one fresh `--ping` process per mode and prints what each reports.
+fn table(rounds: usize) -> Result<(), String> {
+    let me = std::env::current_exe().map_err(|e| format!("finding our own executable: {e}"))?;
+    println!(
+        "signals-bench: {rounds} round trips per row between two processes (ping -> pong -> ping)"
+    );
+    println!(
+        "{:<32} {:>10} {:>10} {:>10}",
+        "way to receive", "median", "p99", "mean"
+    );
+    for (mode, label) in MODES {
+        let out = Command::new(&me)
+            .args(["--ping", mode, &rounds.to_string()])
+            .output()
+            .map_err(|e| format!("running {} --ping {mode}: {e}", me.display()))?;
+        if !out.status.success() {
+            return Err(format!(
+                "--ping {mode} failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            ));
+        }
+        let text = String::from_utf8_lossy(&out.stdout);
+        let f: Vec<&str> = text.split_whitespace().collect();
+        if f.len() != 3 {
+            return Err(format!("--ping {mode} printed {text:?}"));
+        }
+        println!("{label:<32} {:>10} {:>10} {:>10}", f[0], f[1], f[2]);
+    }
+    Ok(())
+}
+
+/// One way of waiting for the peer's SIGUSR1 (or byte).
+enum Receiver {
+    Sigwait(SigSet),
+    Signalfd(SignalFd),
+    Handler(File),
+    SignalHook(signal_hook::iterator::Signals),
+    Pipe, // handled by the caller
+}
+
+static HANDLER_PIPE: AtomicI32 = AtomicI32::new(-1);
+
+extern "C" fn write_byte(_: libc::c_int) {
+    let saved = nix::errno::Errno::last_raw();
+    // SAFETY: write(2) is async-signal-safe; the buffer is a static byte.
+    unsafe {
+        libc::write(
+            HANDLER_PIPE.load(Ordering::Relaxed),
+            b"!".as_ptr().cast(),
+            1,
+        )
+    };
+    nix::errno::Errno::set_raw(saved);
+}
+
+impl Receiver {
+    /// Sets the calling process up to receive SIGUSR1 the `mode` way. The
+    /// mask is set explicitly both ways: it is inherited from the parent.
+    fn new(mode: &str) -> Result<Receiver, String> {
+        let usr1 = SigSet::from(Signal::SIGUSR1);
+        let (block, unblock) = (
+            || {
+                usr1.thread_block()
+                    .map_err(|e| format!("blocking SIGUSR1: {e}"))
+            },
+            || {
+                usr1.thread_unblock()
+                    .map_err(|e| format!("unblocking SIGUSR1: {e}"))
+            },
+        );
+        Ok(match mode {
+            "pipe" => Receiver::Pipe,
+            "sigwait" => {
+                block()?;
+                Receiver::Sigwait(usr1)
+            }
+            "signalfd" => {
+                block()?;
+                Receiver::Signalfd(SignalFd::new(&usr1).map_err(|e| format!("signalfd: {e}"))?)
+            }
+            "handler" => {
+                let (read, write): (OwnedFd, OwnedFd) =
+                    nix::unistd::pipe().map_err(|e| format!("pipe: {e}"))?;
+                HANDLER_PIPE.store(write.as_raw_fd(), Ordering::SeqCst);
+                std::mem::forget(write); // the handler writes to it for the process's life
+                let action = SigAction::new(
+                    SigHandler::Handler(write_byte),
+                    SaFlags::SA_RESTART,
+                    SigSet::empty(),
+                );
+                // SAFETY: the handler only calls write(2), which is async-signal-safe.
+                unsafe { sigaction(Signal::SIGUSR1, &action) }
+                    .map_err(|e| format!("sigaction: {e}"))?;
+                unblock()?;
+                Receiver::Handler(File::from(read))
+            }
+            "signal-hook" => {
+                let signals = signal_hook::iterator::Signals::new([signal_hook::consts::SIGUSR1])
+                    .map_err(|e| format!("signal-hook: {e}"))?;
+                unblock()?;
+                Receiver::SignalHook(signals)
+            }
+            other => return Err(format!("unknown mode {other:?}")),
+        })
+    }
+
+    // ANCHOR: wait
+    fn wait(&mut self) -> Result<(), String> {
+        match self {
+            Receiver::Sigwait(set) => set.wait().map(drop).map_err(|e| format!("sigwait: {e}")),
+            Receiver::Signalfd(fd) => fd
+                .read_signal()
+                .map(drop)
+                .map_err(|e| format!("signalfd read: {e}")),
+            Receiver::Handler(pipe) => pipe
+                .read_exact(&mut [0u8; 1])
+                .map_err(|e| format!("reading the pipe: {e}")),
+            Receiver::SignalHook(signals) => signals
+                .forever()
+                .next()
+                .map(drop)
+                .ok_or("signal-hook closed".to_string()),
+            Receiver::Pipe => Ok(()),
+        }
+    }
+    // ANCHOR_END: wait
+}
+
+/// The measuring side: starts a pong child, then times `rounds` round trips.
+fn ping(mode: &str, rounds: &str) -> Result<(), String> {
+    let rounds: usize = rounds
+        .parse()
+        .map_err(|e| format!("rounds {rounds:?}: {e}"))?;
+    let mut receiver = Receiver::new(mode)?;
+    let me = std::env::current_exe().map_err(|e| format!("finding our own executable: {e}"))?;
+    let mut child = Command::new(me)
+        .args(["--pong", mode])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("spawning pong: {e}"))?;
+    let pong = Pid::from_raw(child.id() as i32);
+    let mut to_pong = child.stdin.take().ok_or("no stdin pipe")?;
+    let mut from_pong = BufReader::new(child.stdout.take().ok_or("no stdout pipe")?);
+    let mut line = String::new();
+    from_pong
+        .read_line(&mut line)
+        .map_err(|e| format!("waiting for pong: {e}"))?;
+    if line.trim() != "ready" {
+        return Err(format!("pong said {line:?}"));
+    }
+    let warmup = rounds / 10 + 10;
+    let mut times = Vec::with_capacity(rounds);
+    for i in 0..warmup + rounds {
+        let start = Instant::now();
+        if mode == "pipe" {
+            to_pong
+                .write_all(b"?")
+                .map_err(|e| format!("writing to pong: {e}"))?;
+            from_pong
+                .read_exact(&mut [0u8; 1])
+                .map_err(|e| format!("reading from pong: {e}"))?;
+        } else {
+            kill(pong, Signal::SIGUSR1).map_err(|e| format!("kill(pong, SIGUSR1): {e}"))?;
+            receiver.wait()?;
+        }
+        if i >= warmup {
+            times.push(start.elapsed());
+        }
+    }
+    drop(to_pong); // pipe mode: pong sees end-of-file and exits
+    let _ = kill(pong, Signal::SIGTERM); // signal modes: SIGTERM's default action ends it
+    let _ = child.wait();
+    times.sort();
+    let mean = times.iter().sum::<Duration>() / times.len() as u32;
+    let p = |q: f64| times[((times.len() - 1) as f64 * q) as usize];
+    println!("{} {} {}", micros(p(0.5)), micros(p(0.99)), micros(mean));
+    Ok(())
+}
+
+fn micros(d: Duration) -> String {
+    format!("{:.1}µs", d.as_secs_f64() * 1e6)
+}
+
+/// The answering side: every SIGUSR1 (or byte) from ping gets one back.
+fn pong(mode: &str) -> Result<(), String> {
+    let mut receiver = Receiver::new(mode)?;
+    let parent = getppid();
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "ready")
+        .and_then(|_| out.flush())
+        .map_err(|e| format!("writing ready: {e}"))?;
+    if mode == "pipe" {
+        let mut stdin = std::io::stdin().lock();
+        let mut byte = [0u8; 1];
+        while stdin
+            .read(&mut byte)
+            .map_err(|e| format!("reading stdin: {e}"))?
+            == 1
+        {
+            out.write_all(&byte)
+                .and_then(|_| out.flush())
+                .map_err(|e| format!("writing stdout: {e}"))?;
+        }
+        return Ok(());
+    }
+    loop {
+        receiver.wait()?;
+        kill(parent, Signal::SIGUSR1).map_err(|e| format!("kill(ping, SIGUSR1): {e}"))?;
+    }
+}

@@ -1,0 +1,212 @@
+//! The graceful server and its starter, driven by real signals sent with
+//! kill(2) to processes this test started. Requests "in flight" are made slow
+//! by a handshake, not a timer: a SLOW request is answered only after the
+//! client sends a second line.
+
+mod common;
+
+use std::io::{BufRead, BufReader, ErrorKind, Write};
+use std::net::TcpStream;
+use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{mpsc, Arc};
+use std::thread;
+
+use common::{field, port, Proc};
+use nix::sys::signal::Signal;
+use nix::unistd::Pid;
+
+const SERVER: &str = env!("CARGO_BIN_EXE_graceful-server");
+const STARTER: &str = env!("CARGO_BIN_EXE_server-starter");
+
+/// One request on its own connection.
+struct Client {
+    writer: TcpStream,
+    reader: BufReader<TcpStream>,
+}
+
+impl Client {
+    fn connect(port: u16) -> std::io::Result<Client> {
+        let writer = TcpStream::connect(("127.0.0.1", port))?;
+        let reader = BufReader::new(writer.try_clone()?);
+        Ok(Client { writer, reader })
+    }
+    fn send(&mut self, line: &str) -> std::io::Result<String> {
+        writeln!(self.writer, "{line}")?;
+        let mut answer = String::new();
+        self.reader.read_line(&mut answer)?;
+        Ok(answer.trim_end().to_string())
+    }
+}
+
+fn ping(port: u16) -> String {
+    Client::connect(port)
+        .and_then(|mut c| c.send("PING"))
+        .expect("PING")
+}
+
+#[test]
+fn sigterm_lets_the_request_in_flight_finish_and_refuses_new_connections() {
+    let server = Proc::start(Command::new(SERVER).args(["--port", "0"]));
+    let hello = server.line();
+    let port = port(&hello);
+    let pid = field(&hello, "pid").to_string();
+    assert_eq!(
+        pid,
+        server.pid().to_string(),
+        "started directly, the spawned pid is the server"
+    );
+
+    let mut slow = Client::connect(port).expect("connecting");
+    assert_eq!(
+        slow.send("SLOW").expect("SLOW"),
+        format!("started pid={pid}")
+    );
+
+    server.signal(Signal::SIGTERM);
+    assert_eq!(
+        server.line(),
+        format!("pid={pid}: shutting down: stopped accepting, 1 request(s) in flight")
+    );
+    let refused = TcpStream::connect(("127.0.0.1", port)).expect_err("no one listens any more");
+    assert_eq!(refused.kind(), ErrorKind::ConnectionRefused);
+
+    // The request that was in flight still gets its answer.
+    assert_eq!(
+        slow.send("FINISH").expect("FINISH"),
+        format!("done pid={pid} greeting=hello")
+    );
+    assert_eq!(
+        server.line(),
+        format!("pid={pid}: bye after 1 connection(s)")
+    );
+    assert!(server.wait().success(), "a graceful shutdown exits 0");
+}
+
+#[test]
+fn sigint_is_handled_like_sigterm() {
+    let server = Proc::start(Command::new(SERVER).args(["--port", "0"]));
+    let port = port(&server.line());
+    assert!(ping(port).starts_with("pong"));
+    server.signal(Signal::SIGINT);
+    server.expect("shutting down: stopped accepting");
+    assert!(server.wait().success());
+}
+
+#[test]
+fn sighup_reloads_the_config_and_a_bad_config_keeps_the_old_one() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let conf = dir.path().join("server.conf");
+    std::fs::write(&conf, "greeting = hello\n").expect("writing the config");
+    let server = Proc::start(
+        Command::new(SERVER)
+            .args(["--port", "0", "--config"])
+            .arg(&conf),
+    );
+    let port = port(&server.line());
+    assert!(ping(port).ends_with("greeting=hello"));
+
+    std::fs::write(&conf, "greeting = bonjour\n").expect("writing the config");
+    server.signal(Signal::SIGHUP);
+    assert!(server
+        .line()
+        .ends_with("SIGHUP: reloaded config, greeting=bonjour"));
+    assert!(ping(port).ends_with("greeting=bonjour"));
+
+    std::fs::write(&conf, "greting = typo\n").expect("writing the config");
+    server.signal(Signal::SIGHUP);
+    assert!(server.line().contains("SIGHUP: keeping the old config"));
+    assert!(
+        ping(port).ends_with("greeting=bonjour"),
+        "still the last good config"
+    );
+
+    server.signal(Signal::SIGTERM);
+    assert!(server.wait().success());
+}
+
+#[test]
+fn restart_hands_the_socket_over_without_refusing_or_losing_a_request() {
+    let mut starter = Proc::start(Command::new(STARTER).args(["--port", "0", "--", SERVER]));
+    let port = port(&starter.expect("starter: listening on"));
+    let old = field(&starter.expect("ready"), "pid").to_string();
+    starter
+        .others
+        .push(Pid::from_raw(old.parse().expect("pid")));
+
+    // A request in flight on the old worker across the whole restart.
+    let mut slow = Client::connect(port).expect("connecting");
+    assert_eq!(
+        slow.send("SLOW").expect("SLOW"),
+        format!("started pid={old}")
+    );
+
+    // Clients hammering the port during the hand-over.
+    let stop = Arc::new(AtomicBool::new(false));
+    let (first_tx, first_rx) = mpsc::channel();
+    let hammer = {
+        let stop = Arc::clone(&stop);
+        thread::spawn(move || {
+            let (mut pids, mut errors) = (Vec::new(), Vec::new());
+            for _ in 0..1_000_000 {
+                match Client::connect(port).and_then(|mut c| c.send("PING")) {
+                    Ok(answer) => pids.push(field(&answer, "pid").to_string()),
+                    Err(e) => errors.push(e.to_string()),
+                }
+                let _ = first_tx.send(());
+                if stop.load(Ordering::SeqCst) {
+                    break;
+                }
+            }
+            (pids, errors)
+        })
+    };
+    first_rx.recv().expect("the hammer made a first request");
+
+    starter.signal(Signal::SIGHUP);
+    let new = field(&starter.expect("ready; asking"), "pid").to_string();
+    starter
+        .others
+        .push(Pid::from_raw(new.parse().expect("pid")));
+    assert_ne!(new, old);
+    starter.expect(&format!("pid={old}: shutting down: stopped accepting"));
+
+    // The old worker has stopped accepting, yet it is still draining: finish
+    // its request in flight, then see it exit cleanly.
+    assert_eq!(
+        slow.send("FINISH").expect("FINISH"),
+        format!("done pid={old} greeting=hello")
+    );
+    starter.expect(&format!("starter: worker pid={old} exited: exit status 0"));
+    assert_eq!(field(&ping(port), "pid"), new, "the new worker answers now");
+
+    stop.store(true, Ordering::SeqCst);
+    let (pids, errors) = hammer.join().expect("the hammer thread");
+    assert!(
+        errors.is_empty(),
+        "no connection refused or dropped during the restart: {errors:?}"
+    );
+    assert_eq!(pids.first(), Some(&old), "clients saw the old worker first");
+    assert_eq!(pids.last(), Some(&new), "and the new one last");
+    assert!(pids.iter().all(|p| *p == old || *p == new));
+
+    starter.signal(Signal::SIGTERM);
+    starter.expect(&format!("starter: worker pid={new} exited: exit status 0"));
+    starter.expect("starter: bye");
+    assert!(starter.wait().success());
+}
+
+#[test]
+fn a_killed_starter_takes_its_worker_down() {
+    let mut starter = Proc::start(Command::new(STARTER).args(["--port", "0", "--", SERVER]));
+    starter.expect("starter: listening on");
+    let worker = field(&starter.expect("ready"), "pid").to_string();
+    starter
+        .others
+        .push(Pid::from_raw(worker.parse().expect("pid")));
+    // SIGKILL cannot be caught: the starter cannot clean up. PR_SET_PDEATHSIG
+    // makes the kernel send the worker SIGTERM instead.
+    starter.signal(Signal::SIGKILL);
+    starter.expect(&format!("pid={worker}: bye after 0 connection(s)"));
+    assert!(!starter.wait().success());
+}
