@@ -1,0 +1,3 @@
+module ch01iotraits
+
+go 1.19

@@ -1,0 +1,79 @@
+//! How many write(2) calls do N small lines cost? Three ways to write them.
+//!
+//! Writes LINES lines of 11 bytes ("hello 0000\n") to /dev/null:
+//!   writeln    `writeln!` straight onto the File: one write(2) per formatted
+//!              piece ("hello ", each padding '0', the digits, "\n")
+//!   write-all  one `write_all` per line: one write(2) per line
+//!   buffered   `writeln!` into a `BufWriter<File>`: one write(2) per 8 KiB
+//!
+//! Run it:    cargo run -p ch01-io-traits --bin buffered-writes -- [LINES] [MODE|all]
+//! Count it:  cargo build -p ch01-io-traits --bin buffered-writes &&
+//!            strace -c -e trace=write target/debug/buffered-writes 1000 buffered
+//! Look for:  strace counts 4110, 1000 and 2 write calls for 1000 lines.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+const MODES: [&str; 3] = ["writeln", "write-all", "buffered"];
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("buffered-writes: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), String> {
+    let mut args = std::env::args().skip(1);
+    let lines: u32 = match args.next() {
+        Some(s) => s.parse().map_err(|_| format!("LINES must be a number, got {s:?}"))?,
+        None => 1000,
+    };
+    let mode = args.next().unwrap_or_else(|| "all".to_string());
+    let modes: Vec<&str> = match mode.as_str() {
+        "all" => MODES.to_vec(),
+        m if MODES.contains(&m) => vec![m],
+        m => return Err(format!("unknown mode {m:?}; use one of {MODES:?} or all")),
+    };
+    for mode in modes {
+        let file = File::create("/dev/null").map_err(|e| format!("opening /dev/null: {e}"))?;
+        write_lines(file, lines, mode).map_err(|e| format!("writing to /dev/null: {e}"))?;
+        println!("{mode:<9}  {lines} lines, {} bytes written", lines * 11);
+    }
+    Ok(())
+}
+
+fn write_lines(mut file: File, lines: u32, mode: &str) -> io::Result<()> {
+    match mode {
+        // ANCHOR: writeln
+        "writeln" => {
+            for i in 0..lines {
+                writeln!(file, "hello {i:04}")?; // i = 7: "hello ", "0", "0", "0", "7", "\n"
+            }
+        }
+        // ANCHOR_END: writeln
+        // ANCHOR: write_all
+        "write-all" => {
+            for i in 0..lines {
+                let line = format!("hello {i:04}\n"); // format in memory first
+                file.write_all(line.as_bytes())?; // then 1 write(2)
+            }
+        }
+        // ANCHOR_END: write_all
+        // ANCHOR: buffered
+        "buffered" => {
+            let mut out = BufWriter::new(file); // 8 KiB buffer in front of the fd
+            for i in 0..lines {
+                writeln!(out, "hello {i:04}")?; // copies into the buffer
+            }
+            out.flush()?; // write what is left, and see the error if it fails
+        }
+        // ANCHOR_END: buffered
+        _ => unreachable!("modes were checked in run()"),
+    }
+    Ok(())
+}

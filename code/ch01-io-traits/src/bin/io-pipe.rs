@@ -1,0 +1,67 @@
+//! `std::io::pipe`: a kernel pipe between two threads, and how it differs
+//! from Go's `io.Pipe`.
+//!
+//! A pipe is a buffer in the kernel with two file descriptors: bytes written
+//! to one end are read from the other. The reader sees end of file only when
+//! every write end has been closed (dropped). The program then fills a pipe
+//! with nobody reading, to measure the kernel buffer a writer can get ahead by.
+//!
+//! Run it:  cargo run -p ch01-io-traits --bin io-pipe
+//! Look for: "end of file" only after the writer thread dropped its end;
+//!           a full pipe holding 65536 bytes (16 pages) on a default Linux.
+
+use std::io::{self, BufRead, BufReader, ErrorKind, Write};
+use std::os::fd::AsRawFd;
+use std::thread;
+
+use nix::fcntl::{fcntl, FcntlArg, OFlag};
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("io-pipe: {e}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> io::Result<()> {
+    // ANCHOR: pipe
+    let (reader, mut writer) = io::pipe().map_err(|e| with("pipe", e))?; // pipe2(2)
+    println!("pipe: read end fd {}, write end fd {}", reader.as_raw_fd(), writer.as_raw_fd());
+
+    let producer = thread::spawn(move || -> io::Result<()> {
+        for i in 1..=3 {
+            writeln!(writer, "message {i}")?; // write(2) on the write end
+        }
+        Ok(())
+    }); // the thread ends, `writer` is dropped: close(2) of the write end
+
+    for line in BufReader::new(reader).lines() {
+        println!("got {:?}", line?);
+    }
+    println!("end of file: every write end is closed");
+    producer.join().expect("producer thread panicked")?;
+    // ANCHOR_END: pipe
+
+    // ANCHOR: capacity
+    // Nobody reads this pipe. Make writes fail with EAGAIN instead of
+    // blocking, then count how much the kernel buffers before it says "full".
+    let (_reader, mut writer) = io::pipe().map_err(|e| with("pipe", e))?;
+    let size = fcntl(&writer, FcntlArg::F_GETPIPE_SZ).map_err(|e| with("fcntl F_GETPIPE_SZ", e.into()))?;
+    fcntl(&writer, FcntlArg::F_SETFL(OFlag::O_NONBLOCK)).map_err(|e| with("fcntl F_SETFL", e.into()))?;
+    let chunk = [b'x'; 4096];
+    let mut total = 0;
+    loop {
+        match writer.write(&chunk) {
+            Ok(n) => total += n,
+            Err(e) if e.kind() == ErrorKind::WouldBlock => break, // EAGAIN: full
+            Err(e) => return Err(with("write to pipe", e)),
+        }
+    }
+    println!("\nF_GETPIPE_SZ says {size} bytes; {total} bytes went in before EAGAIN");
+    // ANCHOR_END: capacity
+    Ok(())
+}
+
+fn with(what: &str, e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), format!("{what}: {e}"))
+}

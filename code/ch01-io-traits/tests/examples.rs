@@ -1,0 +1,245 @@
+//! Tests of the example programs: each recorded output in output/ (except the
+//! Introduction's `intro-*` files) is re-run and compared, and the programs'
+//! error paths and arguments are checked.
+//!
+//! The binaries are run straight from `CARGO_BIN_EXE_*` rather than through a
+//! nested `cargo run`, so these tests need no second build of the workspace.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn exe(name: &str) -> PathBuf {
+    // Cargo sets CARGO_BIN_EXE_<name> for integration tests; look it up at
+    // run time so one helper serves every binary.
+    let by_env = std::env::var_os(format!("CARGO_BIN_EXE_{name}")).map(PathBuf::from);
+    by_env.unwrap_or_else(|| {
+        // Fallback: next to the fd-numbers binary, which always exists.
+        Path::new(env!("CARGO_BIN_EXE_fd-numbers")).with_file_name(name)
+    })
+}
+
+fn run(name: &str, args: &[&str]) -> Output {
+    Command::new(exe(name))
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("running {name}: {e}"))
+}
+
+fn stdout_and_stderr(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+/// The recorded file: its command line (without `$ `) and the output below it.
+fn recorded(file: &str) -> (String, String) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("output").join(file);
+    let text = fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+    let (first, rest) = text.split_once('\n').expect("a command line, then output");
+    (first.strip_prefix("$ ").expect("the command starts with `$ `").to_string(), rest.to_string())
+}
+
+/// `cargo run -q -p ch01-io-traits --bin NAME [-- ARGS]`, run directly.
+fn check_cargo_run_recording(file: &str) {
+    let (command, expected) = recorded(file);
+    let rest = command
+        .strip_prefix("cargo run -q -p ch01-io-traits --bin ")
+        .unwrap_or_else(|| panic!("{file}: unexpected command {command:?}"));
+    let mut words = rest.split_whitespace();
+    let name = words.next().expect("a binary name");
+    let args: Vec<&str> = words.filter(|w| *w != "--").collect();
+    let out = run(name, &args);
+    assert!(out.status.success(), "{file}: {name} failed: {}", stdout_and_stderr(&out));
+    assert_eq!(stdout_and_stderr(&out), expected, "{file}: output differs from the recording");
+}
+
+#[test]
+fn fd_numbers_output_matches_its_recording() {
+    check_cargo_run_recording("fd-numbers.txt");
+}
+
+#[test]
+fn everything_is_a_file_output_matches_its_recording() {
+    check_cargo_run_recording("everything-is-a-file.txt");
+}
+
+#[test]
+fn buffered_writes_output_matches_its_recording() {
+    check_cargo_run_recording("buffered-writes.txt");
+}
+
+#[test]
+fn multi_writer_output_matches_its_recording() {
+    check_cargo_run_recording("multi-writer.txt");
+}
+
+#[test]
+fn read_helpers_output_matches_its_recording() {
+    check_cargo_run_recording("read-helpers.txt");
+}
+
+#[test]
+fn io_pipe_output_matches_its_recording() {
+    check_cargo_run_recording("io-pipe.txt");
+}
+
+#[test]
+fn seek_read_at_output_matches_its_recording() {
+    check_cargo_run_recording("seek-read-at.txt");
+}
+
+#[test]
+fn png_chunks_output_matches_its_recording() {
+    check_cargo_run_recording("png-chunks.txt");
+}
+
+/// strace may be missing on a reader's machine: skip there, fail in CI.
+fn strace_available() -> bool {
+    let found = Command::new("strace").arg("-V").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok();
+    if !found {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "strace is required when CI=true");
+        eprintln!("skipping: strace is not installed (apt install strace)");
+    }
+    found
+}
+
+/// `cargo build -q ... --bin NAME && <shell command using ./target/debug/NAME>`:
+/// run the shell part with the path of the binary this test was built with.
+fn check_strace_recording(file: &str) {
+    if !strace_available() {
+        return;
+    }
+    let (command, expected) = recorded(file);
+    let (build, shell) = command.split_once(" && ").expect("cargo build && command");
+    let name = build.rsplit(' ').next().expect("cargo build ... --bin NAME");
+    let shell = shell.replace(&format!("./target/debug/{name}"), &exe(name).to_string_lossy());
+    let out = Command::new("sh")
+        .args(["-c", &shell])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("running sh -c {shell:?}: {e}"));
+    if String::from_utf8_lossy(&out.stdout).contains("Operation not permitted") {
+        // ptrace forbidden (some containers): strace cannot work at all here.
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "strace cannot trace in CI: {out:?}");
+        eprintln!("skipping: strace may not trace here");
+        return;
+    }
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "{file}: output differs from the recording");
+}
+
+#[test]
+fn strace_of_buffered_writes_matches_its_recording() {
+    check_strace_recording("strace-buffered-writes.txt");
+}
+
+#[test]
+fn strace_of_seek_read_at_matches_its_recording() {
+    check_strace_recording("strace-seek-read-at.txt");
+}
+
+#[test]
+fn write_counts_under_strace_match_their_recording() {
+    check_strace_recording("write-counts.txt");
+}
+
+#[test]
+fn buffered_writes_rejects_an_unknown_mode() {
+    let out = run("buffered-writes", &["10", "sideways"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout_and_stderr(&out).contains("unknown mode \"sideways\""), "{out:?}");
+}
+
+#[test]
+fn buffered_writes_rejects_a_non_numeric_line_count() {
+    let out = run("buffered-writes", &["many"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout_and_stderr(&out).contains("LINES must be a number"), "{out:?}");
+}
+
+/// A file in the temp dir that is removed when the test ends, even on panic.
+struct TempPath(PathBuf);
+impl TempPath {
+    fn new(name: &str) -> Self {
+        TempPath(std::env::temp_dir().join(format!("ch01-test-{}-{name}", std::process::id())))
+    }
+}
+impl Drop for TempPath {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.0);
+    }
+}
+
+#[test]
+fn multi_writer_keeps_a_gzip_file_when_given_a_path() {
+    let out_path = TempPath::new("body.json.gz");
+    let out = run("multi-writer", &[out_path.0.to_str().unwrap()]);
+    assert!(out.status.success(), "{out:?}");
+    let bytes = fs::read(&out_path.0).expect("the program kept the file");
+    assert_eq!(&bytes[..2], &[0x1f, 0x8b], "gzip magic number");
+    assert!(stdout_and_stderr(&out).contains("same bytes as logged: true"));
+}
+
+#[test]
+fn png_chunks_lists_a_png_file_given_as_argument() {
+    let png_path = TempPath::new("tiny.png");
+    let mut chunks = ch01_io_traits::png::read_png(&ch01_io_traits::png::tiny_png(3, 2).unwrap()[..]).unwrap();
+    chunks.insert(1, ch01_io_traits::png::text_chunk("Comment", "from a test"));
+    let mut bytes = Vec::new();
+    ch01_io_traits::png::write_png(&mut bytes, &chunks).unwrap();
+    fs::write(&png_path.0, bytes).unwrap();
+    let out = run("png-chunks", &[png_path.0.to_str().unwrap()]);
+    assert!(out.status.success(), "{out:?}");
+    let text = stdout_and_stderr(&out);
+    for kind in ["IHDR", "tEXt", "IDAT", "IEND"] {
+        assert!(text.contains(kind), "{kind} missing in {text}");
+    }
+}
+
+#[test]
+fn png_chunks_says_which_file_is_not_a_png() {
+    let not_png = TempPath::new("not.png");
+    fs::write(&not_png.0, b"GIF89a, not a PNG at all").unwrap();
+    let out = run("png-chunks", &[not_png.0.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout_and_stderr(&out);
+    assert!(text.contains("bad signature") && text.contains("not.png"), "{text}");
+}
+
+#[test]
+fn png_chunks_names_a_missing_file() {
+    let out = run("png-chunks", &["/nonexistent/dir/x.png"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout_and_stderr(&out).contains("opening /nonexistent/dir/x.png"), "{out:?}");
+}
+
+#[test]
+fn io_bench_runs_in_quick_mode() {
+    let out = run("io-bench", &["--quick"]);
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    for row in ["File, writeln! per line", "File, write_all per line", "BufWriter<File>, writeln!", "Vec<u8>, writeln!"] {
+        assert!(text.contains(row), "row {row:?} missing in {text}");
+    }
+}
+
+#[test]
+fn the_go_counterpart_of_io_bench_runs() {
+    let go = Command::new("go").arg("version").stdout(Stdio::null()).stderr(Stdio::null()).status();
+    if go.is_err() {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "go is required when CI=true");
+        eprintln!("skipping: go is not installed");
+        return;
+    }
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("go");
+    let out = Command::new("go")
+        .args(["run", "./iobench", "1000"])
+        .current_dir(&dir)
+        .stdin(Stdio::null())
+        .output()
+        .expect("running go");
+    assert!(out.status.success(), "go run ./iobench failed: {}", stdout_and_stderr(&out));
+    let text = String::from_utf8_lossy(&out.stdout);
+    for row in ["os.File, Fprintf per line", "bufio.Writer, Fprintf", "bytes.Buffer, Fprintf"] {
+        assert!(text.contains(row), "row {row:?} missing in {text}");
+    }
+}
