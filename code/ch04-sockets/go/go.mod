@@ -1,0 +1,3 @@
+module workbook/ch04-sockets
+
+go 1.19

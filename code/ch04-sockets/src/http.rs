@@ -1,0 +1,814 @@
+//! An HTTP/1.1 server on a raw `TcpStream`: a thread per connection,
+//! keep-alive with a read deadline, gzip, `Content-Length` and chunked bodies,
+//! pipelined requests answered in order. And the client side: reading
+//! responses off one connection.
+//!
+//! The `http-server` example and the bench both run [`Server`]; the chapter's
+//! pages include pieces of this file by anchor.
+
+use std::io::{self, BufWriter, Read, Write};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::Arc;
+use std::thread;
+use std::time::{Duration, Instant, SystemTime};
+
+use flate2::write::GzEncoder;
+use flate2::Compression;
+
+/// The body the Go book's server sends: the same twelve bytes here.
+pub const HELLO: &[u8] = b"Hello World\n";
+
+/// How the server behaves. `Config::default()` is what `http-server` runs with.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// How long a client may take to send a whole request head (keep-alive
+    /// idle time included) and to accept our response bytes.
+    pub timeout: Duration,
+    /// Most bytes a request line plus headers may take (else 431).
+    pub max_head: usize,
+    /// Most bytes of a request body (else 413).
+    pub max_body: usize,
+    /// Stop accepting after this many responses.
+    pub max_requests: Option<u64>,
+    /// Print a line per connection and request on stdout.
+    pub log: bool,
+    /// Set `TCP_NODELAY` on each connection (Go does by default).
+    pub nodelay: bool,
+    /// gzip level, 0–9 (6 is what both flate2's and Go's default mean).
+    pub gzip_level: u32,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            timeout: Duration::from_secs(5),
+            max_head: 8 * 1024,
+            max_body: 1024 * 1024,
+            max_requests: None,
+            log: true,
+            nodelay: true,
+            gzip_level: 6,
+        }
+    }
+}
+
+/// A bound, not yet running server.
+pub struct Server {
+    listener: TcpListener,
+    config: Arc<Config>,
+    stop: Stopper,
+}
+
+/// A handle that stops a running [`Server`] from any thread.
+#[derive(Clone)]
+pub struct Stopper {
+    addr: SocketAddr,
+    stopping: Arc<AtomicBool>,
+    served: Arc<AtomicU64>,
+}
+
+impl Stopper {
+    /// Asks the accept loop to end. `accept` blocks in the kernel, so after
+    /// setting the flag we wake it the only portable way: by connecting.
+    pub fn stop(&self) {
+        if !self.stopping.swap(true, Ordering::SeqCst) {
+            // Failure just means the listener is already gone.
+            let _ = TcpStream::connect(self.addr);
+        }
+    }
+
+    /// Responses written so far.
+    pub fn served(&self) -> u64 {
+        self.served.load(Ordering::SeqCst)
+    }
+}
+
+// ANCHOR: bind
+impl Server {
+    /// Binds 127.0.0.1:`port` (0 lets the kernel pick a free port).
+    pub fn bind(port: u16, config: Config) -> io::Result<Server> {
+        // socket(2) + setsockopt(SO_REUSEADDR) + bind(2) + listen(2), in one call.
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port))?;
+        let addr = listener.local_addr()?; // getsockname(2): the port we got
+        let stop = Stopper {
+            addr,
+            stopping: Arc::new(AtomicBool::new(false)),
+            served: Arc::new(AtomicU64::new(0)),
+        };
+        Ok(Server { listener, config: Arc::new(config), stop })
+    }
+    // ANCHOR_END: bind
+
+    /// The address the server listens on.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.stop.addr
+    }
+
+    /// A handle to stop the server from another thread.
+    pub fn stopper(&self) -> Stopper {
+        self.stop.clone()
+    }
+
+    // ANCHOR: accept_loop
+    /// Accepts connections until stopped; each gets its own thread.
+    /// Returns the number of responses written.
+    pub fn run(self) -> io::Result<u64> {
+        for conn in self.listener.incoming() {
+            if self.stop.stopping.load(Ordering::SeqCst) {
+                break;
+            }
+            let stream = match conn {
+                Ok(s) => s,
+                Err(e) => {
+                    // EMFILE (too many open files) or ECONNABORTED: report, breathe, go on.
+                    eprintln!("accept: {e}");
+                    thread::sleep(Duration::from_millis(10));
+                    continue;
+                }
+            };
+            let (config, stop) = (Arc::clone(&self.config), self.stop.clone());
+            // The closure takes ownership of `stream`: TcpStream is Send, so
+            // moving it to another thread is allowed; nothing else can touch it.
+            let spawned = thread::Builder::new()
+                .name("http-conn".into())
+                .spawn(move || handle_connection(stream, &config, &stop));
+            if let Err(e) = spawned {
+                eprintln!("spawning a connection thread: {e}"); // the stream was dropped: closed
+            }
+        }
+        Ok(self.stop.served())
+    }
+    // ANCHOR_END: accept_loop
+}
+
+/// Why a connection ended, for the log.
+#[derive(Debug, PartialEq)]
+enum Closed {
+    ClientDone,
+    ClientAskedClose,
+    Timeout,
+    BadRequest(u16),
+    Stopped,
+}
+
+fn handle_connection(stream: TcpStream, config: &Config, stop: &Stopper) {
+    let peer = match stream.peer_addr() {
+        Ok(p) => p.to_string(),
+        Err(_) => return, // the client is already gone (ENOTCONN): nothing to serve
+    };
+    if stop.stopping.load(Ordering::SeqCst) {
+        return;
+    }
+    if config.log {
+        println!("accept {peer}");
+    }
+    let result = serve_connection(&stream, &peer, config, stop);
+    if config.log {
+        match result {
+            Ok(why) => println!("close {peer}: {why:?}"),
+            Err(e) => println!("close {peer}: error: {e}"),
+        }
+    }
+    // Dropping `stream` here closes the socket: close(2).
+}
+
+/// What we need of a request once its head is parsed. Owned, so the read
+/// buffer can be reused while we answer.
+#[derive(Debug)]
+pub struct Head {
+    pub method: String,
+    pub target: String,
+    /// 0 for HTTP/1.0, 1 for HTTP/1.1.
+    pub minor: u8,
+    pub content_length: Option<usize>,
+    pub chunked_body: bool,
+    pub connection_close: bool,
+    pub connection_keep_alive: bool,
+    pub gzip_ok: bool,
+}
+
+/// The outcome of looking at the bytes received so far.
+enum Parsed {
+    /// A whole head of this many bytes.
+    Complete(Head, usize),
+    /// Not all of it yet: read more.
+    Partial,
+    /// An answer to send before closing: 400 or 431.
+    Reject(u16, &'static str),
+}
+
+// ANCHOR: parse
+/// Parses a request head from `buf` with httparse. No allocation inside
+/// httparse: it returns slices of `buf`, which we copy out into a [`Head`].
+fn parse_head(buf: &[u8], max_head: usize) -> Parsed {
+    let mut headers = [httparse::EMPTY_HEADER; 32];
+    let mut req = httparse::Request::new(&mut headers);
+    let len = match req.parse(buf) {
+        Ok(httparse::Status::Complete(len)) => len,
+        Ok(httparse::Status::Partial) if buf.len() > max_head => {
+            return Parsed::Reject(431, "request head too large")
+        }
+        Ok(httparse::Status::Partial) => return Parsed::Partial,
+        Err(httparse::Error::TooManyHeaders) => return Parsed::Reject(431, "too many headers"),
+        Err(e) => return Parsed::Reject(400, error_text(e)),
+    };
+    if len > max_head {
+        return Parsed::Reject(431, "request head too large");
+    }
+    let mut head = Head {
+        // Complete means method, path and version are all present.
+        method: req.method.unwrap_or_default().to_string(),
+        target: req.path.unwrap_or_default().to_string(),
+        minor: req.version.unwrap_or(1),
+        content_length: None,
+        chunked_body: false,
+        connection_close: false,
+        connection_keep_alive: false,
+        gzip_ok: false,
+    };
+    for h in req.headers.iter() {
+        let name = h.name;
+        if name.eq_ignore_ascii_case("content-length") {
+            let n = std::str::from_utf8(h.value).ok().and_then(|v| v.trim().parse().ok());
+            match (n, head.content_length) {
+                (None, _) => return Parsed::Reject(400, "bad Content-Length"),
+                (Some(n), Some(old)) if n != old => return Parsed::Reject(400, "conflicting Content-Length"),
+                (Some(n), _) => head.content_length = Some(n),
+            }
+        } else if name.eq_ignore_ascii_case("transfer-encoding") {
+            head.chunked_body = true;
+        } else if name.eq_ignore_ascii_case("connection") {
+            for token in h.value.split(|&b| b == b',') {
+                let token = token.trim_ascii();
+                head.connection_close |= token.eq_ignore_ascii_case(b"close");
+                head.connection_keep_alive |= token.eq_ignore_ascii_case(b"keep-alive");
+            }
+        } else if name.eq_ignore_ascii_case("accept-encoding") {
+            head.gzip_ok |= accepts_gzip(h.value);
+        }
+    }
+    // Both framings at once is the classic request-smuggling shape (RFC 9112 §6.3).
+    if head.chunked_body && head.content_length.is_some() {
+        return Parsed::Reject(400, "both Transfer-Encoding and Content-Length");
+    }
+    Parsed::Complete(head, len)
+}
+// ANCHOR_END: parse
+
+fn error_text(e: httparse::Error) -> &'static str {
+    match e {
+        httparse::Error::Token => "bad token in request line",
+        httparse::Error::Version => "bad HTTP version",
+        httparse::Error::HeaderName => "bad header name",
+        httparse::Error::HeaderValue => "bad header value",
+        httparse::Error::NewLine => "bad line ending",
+        httparse::Error::Status => "bad status",
+        httparse::Error::TooManyHeaders => "too many headers",
+    }
+}
+
+// ANCHOR: accepts_gzip
+/// Does an `Accept-Encoding` value allow gzip? `gzip`, `x-gzip` or `*`, unless
+/// its weight is `q=0` ("gzip;q=0" means "anything but gzip").
+pub fn accepts_gzip(value: &[u8]) -> bool {
+    let value = String::from_utf8_lossy(value);
+    value.split(',').any(|item| {
+        let mut parts = item.split(';').map(str::trim);
+        let coding = parts.next().unwrap_or("").to_ascii_lowercase();
+        let refused = parts.any(|p| {
+            p.strip_prefix("q=").is_some_and(|q| q.parse::<f32>().is_ok_and(|q| q == 0.0))
+        });
+        matches!(coding.as_str(), "gzip" | "x-gzip" | "*") && !refused
+    })
+}
+// ANCHOR_END: accepts_gzip
+
+// ANCHOR: read_more
+/// What a read for more request bytes brought.
+enum ReadMore {
+    Got,
+    Eof,
+    Timeout,
+}
+
+/// Reads more bytes into `buf`, waiting at most until `deadline`.
+fn read_more(stream: &TcpStream, buf: &mut Vec<u8>, deadline: Instant) -> io::Result<ReadMore> {
+    let left = deadline.saturating_duration_since(Instant::now());
+    if left.is_zero() {
+        return Ok(ReadMore::Timeout);
+    }
+    // SO_RCVTIMEO: read(2) gives up with EAGAIN after `left`.
+    stream.set_read_timeout(Some(left))?;
+    let old = buf.len();
+    buf.resize(old + 16 * 1024, 0);
+    let r = (&*stream).read(&mut buf[old..]);
+    let n = match r {
+        Ok(n) => n,
+        Err(e) => {
+            buf.truncate(old);
+            return match e.kind() {
+                io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut => Ok(ReadMore::Timeout),
+                io::ErrorKind::Interrupted => Ok(ReadMore::Got),
+                _ => Err(e),
+            };
+        }
+    };
+    buf.truncate(old + n);
+    Ok(if n == 0 { ReadMore::Eof } else { ReadMore::Got })
+}
+// ANCHOR_END: read_more
+
+// ANCHOR: serve_connection
+/// Answers requests on one connection until the client is done, times out,
+/// or sends something we reject.
+fn serve_connection(stream: &TcpStream, peer: &str, config: &Config, stop: &Stopper) -> io::Result<Closed> {
+    stream.set_nodelay(config.nodelay)?; // setsockopt(TCP_NODELAY)
+    // SO_SNDTIMEO: a client that stops reading cannot pin this thread forever.
+    stream.set_write_timeout(Some(config.timeout))?;
+    let mut out = BufWriter::with_capacity(16 * 1024, stream);
+    let mut buf: Vec<u8> = Vec::with_capacity(16 * 1024);
+    loop {
+        // One deadline for the whole head: a client trickling a byte every
+        // second cannot stretch it (the "slowloris" attack).
+        let deadline = Instant::now() + config.timeout;
+        let (head, len) = loop {
+            match parse_head(&buf, config.max_head) {
+                Parsed::Complete(head, len) => break (head, len),
+                Parsed::Reject(status, why) => {
+                    write_error(&mut out, status, why)?;
+                    out.flush()?;
+                    linger_close(stream);
+                    return Ok(Closed::BadRequest(status));
+                }
+                Parsed::Partial => {
+                    // About to block: first send the answers to pipelined
+                    // requests we already handled.
+                    out.flush()?;
+                    match read_more(stream, &mut buf, deadline)? {
+                        ReadMore::Got => {}
+                        ReadMore::Eof if buf.is_empty() => return Ok(Closed::ClientDone),
+                        ReadMore::Eof => return Ok(Closed::ClientDone), // gave up mid-request
+                        ReadMore::Timeout if buf.is_empty() => return Ok(Closed::Timeout),
+                        ReadMore::Timeout => {
+                            write_error(&mut out, 408, "request not finished in time")?;
+                            out.flush()?;
+                            return Ok(Closed::Timeout);
+                        }
+                    }
+                }
+            }
+        };
+        buf.drain(..len); // the head is consumed; pipelined bytes stay in order
+        let body = match read_body(stream, &mut buf, &head, config, deadline)? {
+            Ok(body) => body,
+            Err((status, why)) => {
+                write_error(&mut out, status, why)?;
+                out.flush()?;
+                linger_close(stream);
+                return Ok(Closed::BadRequest(status));
+            }
+        };
+        let keep_alive = if head.minor == 0 { head.connection_keep_alive } else { !head.connection_close };
+        let (status, bytes) = respond(&mut out, &head, &body, keep_alive, config)?;
+        if config.log {
+            let gz = if head.gzip_ok { " gzip-ok" } else { "" };
+            println!("{peer} {} {} -> {status} ({bytes} bytes){gz}", head.method, head.target);
+        }
+        let served = stop.served.fetch_add(1, Ordering::SeqCst) + 1;
+        if config.max_requests.is_some_and(|max| served >= max) {
+            out.flush()?;
+            stop.stop();
+            return Ok(Closed::Stopped);
+        }
+        if !keep_alive {
+            out.flush()?;
+            return Ok(Closed::ClientAskedClose);
+        }
+    }
+}
+// ANCHOR_END: serve_connection
+
+// ANCHOR: linger
+/// Closes after an error answer without losing it. If we close(2) while the
+/// client's unread bytes sit in our receive queue, the kernel answers with a
+/// RST, and the client may see "connection reset" instead of our 400/431.
+/// So: send FIN first (shutdown(SHUT_WR)), then read and drop what the client
+/// still sends, for a bounded time and amount.
+fn linger_close(stream: &TcpStream) {
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    let deadline = Instant::now() + Duration::from_secs(1);
+    let mut sink = [0u8; 4096];
+    let mut total = 0;
+    while total < 256 * 1024 {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            break;
+        }
+        match (&*stream).read(&mut sink) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => total += n,
+        }
+    }
+}
+// ANCHOR_END: linger
+
+/// Reads a `Content-Length` body: first from what is buffered, then from the socket.
+fn read_body(
+    stream: &TcpStream,
+    buf: &mut Vec<u8>,
+    head: &Head,
+    config: &Config,
+    deadline: Instant,
+) -> io::Result<Result<Vec<u8>, (u16, &'static str)>> {
+    if head.chunked_body {
+        return Ok(Err((501, "chunked request bodies are not supported")));
+    }
+    let n = head.content_length.unwrap_or(0);
+    if n > config.max_body {
+        return Ok(Err((413, "body too large")));
+    }
+    while buf.len() < n {
+        match read_more(stream, buf, deadline)? {
+            ReadMore::Got => {}
+            ReadMore::Eof => return Ok(Err((400, "body shorter than Content-Length"))),
+            ReadMore::Timeout => return Ok(Err((408, "body not finished in time"))),
+        }
+    }
+    Ok(Ok(buf.drain(..n).collect()))
+}
+
+// ANCHOR: respond
+/// Routes one request and writes its response into `out` (not flushed).
+/// Returns the status and the number of body bytes sent.
+fn respond<W: Write>(out: &mut W, head: &Head, body: &[u8], keep_alive: bool, config: &Config) -> io::Result<(u16, usize)> {
+    let (path, query) = head.target.split_once('?').unwrap_or((&head.target, ""));
+    let get_or_head = head.method == "GET" || head.method == "HEAD";
+    let head_only = head.method == "HEAD";
+    let gzip = head.gzip_ok.then_some(config.gzip_level);
+    match path {
+        "/" if get_or_head => write_full(out, 200, HELLO, gzip, keep_alive, head_only),
+        "/chunked" if get_or_head => {
+            let lines = query_number(query, "n").unwrap_or(5);
+            let sent = write_chunked(out, gzip, keep_alive, head_only, |w| {
+                for i in 1..=lines {
+                    writeln!(w, "line {i} of {lines}")?;
+                    w.flush()?; // ends a chunk: the client sees each line as it is made
+                }
+                Ok(())
+            })?;
+            Ok((200, sent))
+        }
+        "/echo" if head.method == "POST" => write_full(out, 200, body, gzip, keep_alive, false),
+        "/" | "/chunked" | "/echo" => {
+            write_error(out, 405, "method not allowed")?;
+            Ok((405, 0))
+        }
+        _ => write_full(out, 404, b"not found\n", None, keep_alive, head_only),
+    }
+}
+// ANCHOR_END: respond
+
+fn query_number(query: &str, key: &str) -> Option<u64> {
+    query.split('&').find_map(|kv| kv.strip_prefix(key)?.strip_prefix('=')?.parse().ok())
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        413 => "Content Too Large",
+        431 => "Request Header Fields Too Large",
+        501 => "Not Implemented",
+        _ => "Unknown",
+    }
+}
+
+fn write_status_line<W: Write>(out: &mut W, status: u16, keep_alive: bool) -> io::Result<()> {
+    write!(out, "HTTP/1.1 {status} {}\r\n", reason(status))?;
+    write!(out, "Date: {}\r\nServer: ch04-sockets\r\n", ch04_sockets::clock::http_date(SystemTime::now()))?;
+    if !keep_alive {
+        out.write_all(b"Connection: close\r\n")?;
+    }
+    Ok(())
+}
+
+/// A 4xx/5xx answer; the connection is closed after it.
+fn write_error<W: Write>(out: &mut W, status: u16, why: &str) -> io::Result<()> {
+    write_status_line(out, status, false)?;
+    write!(out, "Content-Type: text/plain\r\nContent-Length: {}\r\n\r\n{why}\n", why.len() + 1)
+}
+
+// ANCHOR: write_full
+/// A response whose length is known up front: `Content-Length`, then the body.
+fn write_full<W: Write>(
+    out: &mut W,
+    status: u16,
+    body: &[u8],
+    gzip: Option<u32>,
+    keep_alive: bool,
+    head_only: bool,
+) -> io::Result<(u16, usize)> {
+    let compressed;
+    let body = match gzip {
+        Some(level) => {
+            let mut enc = GzEncoder::new(Vec::new(), Compression::new(level));
+            enc.write_all(body)?;
+            compressed = enc.finish()?;
+            &compressed[..]
+        }
+        None => body,
+    };
+    write_status_line(out, status, keep_alive)?;
+    out.write_all(b"Content-Type: text/plain\r\n")?;
+    if gzip.is_some() {
+        out.write_all(b"Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n")?;
+    }
+    write!(out, "Content-Length: {}\r\n\r\n", body.len())?;
+    if !head_only {
+        out.write_all(body)?;
+    }
+    Ok((status, body.len()))
+}
+// ANCHOR_END: write_full
+
+// ANCHOR: chunked_writer
+/// Wraps a writer so every `flush` (and `finish`) sends what was written as
+/// one chunk: `<size in hex>\r\n<bytes>\r\n`, ended by `0\r\n\r\n`.
+pub struct ChunkedWriter<W: Write> {
+    inner: W,
+    pending: Vec<u8>,
+    sent: usize,
+}
+
+impl<W: Write> ChunkedWriter<W> {
+    pub fn new(inner: W) -> ChunkedWriter<W> {
+        ChunkedWriter { inner, pending: Vec::new(), sent: 0 }
+    }
+
+    fn send_chunk(&mut self) -> io::Result<()> {
+        if !self.pending.is_empty() {
+            write!(self.inner, "{:x}\r\n", self.pending.len())?;
+            self.inner.write_all(&self.pending)?;
+            self.inner.write_all(b"\r\n")?;
+            self.sent += self.pending.len();
+            self.pending.clear();
+        }
+        Ok(())
+    }
+
+    /// Sends the last chunk and the empty one that ends the body; returns
+    /// the inner writer and the number of body bytes sent.
+    pub fn finish(mut self) -> io::Result<(W, usize)> {
+        self.send_chunk()?;
+        self.inner.write_all(b"0\r\n\r\n")?;
+        Ok((self.inner, self.sent))
+    }
+}
+
+impl<W: Write> Write for ChunkedWriter<W> {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.pending.extend_from_slice(data);
+        Ok(data.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.send_chunk()?;
+        self.inner.flush()
+    }
+}
+// ANCHOR_END: chunked_writer
+
+// ANCHOR: write_chunked
+/// A response whose length is not known up front: `Transfer-Encoding:
+/// chunked`, optionally gzipped on the fly (gzip writes into the chunker).
+fn write_chunked<W: Write>(
+    out: &mut W,
+    gzip: Option<u32>,
+    keep_alive: bool,
+    head_only: bool,
+    produce: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<usize> {
+    write_status_line(out, 200, keep_alive)?;
+    out.write_all(b"Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\n")?;
+    if gzip.is_some() {
+        out.write_all(b"Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n")?;
+    }
+    out.write_all(b"\r\n")?;
+    if head_only {
+        return Ok(0);
+    }
+    let chunked = ChunkedWriter::new(out);
+    let (_, sent) = match gzip {
+        Some(level) => {
+            let mut gz = GzEncoder::new(chunked, Compression::new(level));
+            produce(&mut gz)?;
+            gz.finish()?.finish()?
+        }
+        None => {
+            let mut chunked = chunked;
+            produce(&mut chunked)?;
+            chunked.finish()?
+        }
+    };
+    Ok(sent)
+}
+// ANCHOR_END: write_chunked
+
+/// One response as a client sees it, body already de-chunked and gunzipped.
+#[derive(Debug)]
+pub struct Response {
+    pub status: u16,
+    pub headers: Vec<(String, String)>,
+    /// Bytes on the wire for the body (after chunk framing is removed,
+    /// before gunzip).
+    pub wire_body_len: usize,
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// The first header called `name` (case-insensitive).
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Reads responses one after another off a connection, keeping bytes that
+/// belong to the next response in its buffer.
+pub struct ResponseReader<R: Read> {
+    inner: R,
+    buf: Vec<u8>,
+}
+
+impl<R: Read> ResponseReader<R> {
+    pub fn new(inner: R) -> ResponseReader<R> {
+        ResponseReader { inner, buf: Vec::with_capacity(16 * 1024) }
+    }
+
+    fn fill(&mut self) -> io::Result<()> {
+        let old = self.buf.len();
+        self.buf.resize(old + 16 * 1024, 0);
+        let n = self.inner.read(&mut self.buf[old..]);
+        let n = match n {
+            Ok(n) => n,
+            Err(e) => {
+                self.buf.truncate(old);
+                return Err(e);
+            }
+        };
+        self.buf.truncate(old + n);
+        if n == 0 {
+            return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "connection closed mid-response"));
+        }
+        Ok(())
+    }
+
+    /// Reads exactly one response. `head_request` must be true if it answers
+    /// a HEAD request (no body follows, whatever the headers say).
+    pub fn read_response(&mut self, head_request: bool) -> io::Result<Response> {
+        let (status, headers, len) = loop {
+            let mut hs = [httparse::EMPTY_HEADER; 32];
+            let mut resp = httparse::Response::new(&mut hs);
+            match resp.parse(&self.buf) {
+                Ok(httparse::Status::Complete(len)) => {
+                    let headers = resp
+                        .headers
+                        .iter()
+                        .map(|h| (h.name.to_string(), String::from_utf8_lossy(h.value).into_owned()))
+                        .collect::<Vec<_>>();
+                    break (resp.code.unwrap_or(0), headers, len);
+                }
+                Ok(httparse::Status::Partial) => self.fill()?,
+                Err(e) => return Err(io::Error::new(io::ErrorKind::InvalidData, format!("parsing response: {e}"))),
+            }
+        };
+        self.buf.drain(..len);
+        let mut resp = Response { status, headers, wire_body_len: 0, body: Vec::new() };
+        let chunked = resp.header("transfer-encoding").is_some_and(|v| v.eq_ignore_ascii_case("chunked"));
+        let raw = if head_request {
+            Vec::new()
+        } else if chunked {
+            self.read_chunked()?
+        } else {
+            let n: usize = match resp.header("content-length") {
+                Some(v) => v.trim().parse().map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "bad Content-Length"))?,
+                None => 0,
+            };
+            while self.buf.len() < n {
+                self.fill()?;
+            }
+            self.buf.drain(..n).collect()
+        };
+        resp.wire_body_len = raw.len();
+        resp.body = if resp.header("content-encoding").is_some_and(|v| v.eq_ignore_ascii_case("gzip")) {
+            let mut plain = Vec::new();
+            flate2::read::GzDecoder::new(&raw[..]).read_to_end(&mut plain)?;
+            plain
+        } else {
+            raw
+        };
+        Ok(resp)
+    }
+
+    fn read_line(&mut self) -> io::Result<Vec<u8>> {
+        loop {
+            if let Some(i) = self.buf.windows(2).position(|w| w == b"\r\n") {
+                let line = self.buf[..i].to_vec();
+                self.buf.drain(..i + 2);
+                return Ok(line);
+            }
+            self.fill()?;
+        }
+    }
+
+    fn read_chunked(&mut self) -> io::Result<Vec<u8>> {
+        let mut body = Vec::new();
+        loop {
+            let line = self.read_line()?;
+            let size_text = String::from_utf8_lossy(&line);
+            let size_text = size_text.split(';').next().unwrap_or("").trim();
+            let size = usize::from_str_radix(size_text, 16)
+                .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, format!("bad chunk size {size_text:?}")))?;
+            if size == 0 {
+                // Trailer fields (none from our server), then an empty line.
+                while !self.read_line()?.is_empty() {}
+                return Ok(body);
+            }
+            while self.buf.len() < size + 2 {
+                self.fill()?;
+            }
+            body.extend_from_slice(&self.buf[..size]);
+            self.buf.drain(..size + 2);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gzip_is_accepted_unless_its_weight_is_zero() {
+        assert!(accepts_gzip(b"gzip, deflate, br"));
+        assert!(accepts_gzip(b"deflate, GZIP;q=0.5"));
+        assert!(accepts_gzip(b"*"));
+        assert!(!accepts_gzip(b"gzip;q=0"));
+        assert!(!accepts_gzip(b"identity"));
+        assert!(!accepts_gzip(b"gzipped")); // substring matching (the Go book's Contains) says yes
+    }
+
+    #[test]
+    fn a_complete_head_is_parsed_and_its_length_returned() {
+        let req = b"GET /x?n=2 HTTP/1.1\r\nHost: a\r\nAccept-Encoding: gzip\r\n\r\nGET / HTTP/1.1\r\n";
+        let Parsed::Complete(head, len) = parse_head(req, 8192) else { panic!("not complete") };
+        assert_eq!((head.method.as_str(), head.target.as_str(), head.minor), ("GET", "/x?n=2", 1));
+        assert!(head.gzip_ok);
+        assert_eq!(&req[len..], b"GET / HTTP/1.1\r\n");
+    }
+
+    #[test]
+    fn smuggling_shapes_are_rejected() {
+        let both = b"POST / HTTP/1.1\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n";
+        assert!(matches!(parse_head(both, 8192), Parsed::Reject(400, _)));
+        let two = b"POST / HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\n";
+        assert!(matches!(parse_head(two, 8192), Parsed::Reject(400, _)));
+        let folded = b"GET / HTTP/1.1\r\nX-A: 1\r\n  folded\r\n\r\n";
+        assert!(matches!(parse_head(folded, 8192), Parsed::Reject(400, _)));
+    }
+
+    #[test]
+    fn chunked_writer_frames_each_flush() {
+        let mut w = ChunkedWriter::new(Vec::new());
+        w.write_all(b"hello ").unwrap();
+        w.flush().unwrap();
+        w.write_all(b"world, chunked").unwrap();
+        let (out, sent) = w.finish().unwrap();
+        assert_eq!(out, b"6\r\nhello \r\ne\r\nworld, chunked\r\n0\r\n\r\n");
+        assert_eq!(sent, 20);
+    }
+
+    #[test]
+    fn the_reader_decodes_chunked_and_gzip_responses() {
+        let mut wire = Vec::new();
+        let head = Head {
+            method: "GET".into(),
+            target: "/chunked?n=3".into(),
+            minor: 1,
+            content_length: None,
+            chunked_body: false,
+            connection_close: false,
+            connection_keep_alive: false,
+            gzip_ok: true,
+        };
+        respond(&mut wire, &head, b"", true, &Config::default()).unwrap();
+        respond(&mut wire, &Head { gzip_ok: false, target: "/".into(), ..head }, b"", true, &Config::default()).unwrap();
+        let mut r = ResponseReader::new(&wire[..]);
+        let first = r.read_response(false).unwrap();
+        assert_eq!(first.body, b"line 1 of 3\nline 2 of 3\nline 3 of 3\n");
+        let second = r.read_response(false).unwrap();
+        assert_eq!(second.body, HELLO);
+    }
+}
