@@ -133,6 +133,19 @@ fn every_include_names_an_existing_file_and_anchor() {
 }
 
 #[test]
+fn no_include_sits_inside_a_box() {
+    // mdBook pastes the included lines without the `> ` prefix: the box ends
+    // after the first line and hidden `# ` lines turn into headings.
+    let quoted_include = Regex::new(r"(?m)^\s*>.*\{\{#(include|rustdoc_include)").unwrap();
+    let offending: Vec<String> = pages()
+        .into_iter()
+        .filter(|p| quoted_include.is_match(&read(p)))
+        .map(|p| shown(&p))
+        .collect();
+    assert!(offending.is_empty(), "includes inside `> ` boxes (put the code block right after the box): {offending:?}");
+}
+
+#[test]
 fn every_relative_link_between_pages_resolves() {
     let link = Regex::new(r"\]\(([^)\s]+)\)").unwrap();
     let heading = Regex::new(r"(?m)^#{1,6}\s+(.+?)\s*$").unwrap();
