@@ -73,16 +73,20 @@ pub fn serve(root: &Path, options: Options) -> Result<()> {
             if options.no_run { "" } else { " AND RUN CODE ON THIS MACHINE" });
     }
 
-    let build_dir = tempfile::Builder::new().prefix("workbook-book").tempdir().context("creating a temp dir for the book")?;
+    let builds = tempfile::Builder::new().prefix("workbook-book").tempdir().context("creating a temp dir for the book")?;
     let token = run::new_token()?;
-    let rebuild = {
-        let (root, dest, token) = (root.to_path_buf(), build_dir.path().to_path_buf(), token.clone());
+    let mut rebuild = {
+        let (root, builds, token) = (root.to_path_buf(), builds.path().to_path_buf(), token.clone());
+        let mut generation = 0;
         move || -> Result<()> {
+            generation += 1;
+            let dest = builds.join(format!("build-{generation}"));
             build::build(&root, &dest, |book| {
                 book.config.set("output.html.live-reload-endpoint", LIVE_RELOAD_ENDPOINT).expect("a valid key");
                 book.config.set("output.html.site-url", "/").expect("a valid key");
             })?;
-            insert_token(&dest, &token)
+            insert_token(&dest, &token)?;
+            publish(&builds, &dest)
         }
     };
     rebuild()?;
@@ -111,7 +115,7 @@ pub fn serve(root: &Path, options: Options) -> Result<()> {
         app = app.merge(run_routes);
     }
     let app = app
-        .fallback_service(ServeDir::new(build_dir.path()))
+        .fallback_service(ServeDir::new(builds.path().join(CURRENT)))
         .layer(middleware::from_fn_with_state(shared.clone(), check_host))
         .with_state(shared);
 
@@ -155,7 +159,7 @@ async fn live_reload(ws: WebSocketUpgrade, State(shared): State<Arc<Shared>>) ->
 /// rebuild and tell the open pages to reload.
 fn watch_and_rebuild(
     root: &Path,
-    rebuild: impl Fn() -> Result<()> + Send + 'static,
+    mut rebuild: impl FnMut() -> Result<()> + Send + 'static,
     reload: broadcast::Sender<()>,
 ) -> Result<()> {
     let (tx, rx) = std::sync::mpsc::channel();
@@ -221,6 +225,26 @@ fn is_source(path: &Path) -> bool {
     let skip_dir = |c: std::path::Component| matches!(c.as_os_str().to_str(), Some("target" | ".git"));
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
     !path.components().any(skip_dir) && !name.ends_with('~') && !name.starts_with(".#") && !name.ends_with(".swp")
+}
+
+/// The served build: a symlink in the builds dir to the newest complete build.
+const CURRENT: &str = "current";
+
+/// Make `build` the served one. Each build goes to a new directory and the
+/// `current` link is swapped with rename(2), which is atomic: a page loaded
+/// while the book is being rebuilt comes whole from the old build or the new.
+fn publish(builds: &Path, build: &Path) -> Result<()> {
+    let next = builds.join("current.next");
+    let _ = std::fs::remove_file(&next);
+    std::os::unix::fs::symlink(build, &next).with_context(|| format!("linking {}", next.display()))?;
+    std::fs::rename(&next, builds.join(CURRENT)).context("switching to the new build")?;
+    for entry in std::fs::read_dir(builds)?.flatten() {
+        let path = entry.path();
+        if path.is_dir() && !path.is_symlink() && path != build {
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
+    Ok(())
 }
 
 /// Give every built page this launch's token (theme/head.hbs reads it).

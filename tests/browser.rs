@@ -39,6 +39,7 @@ impl Driver {
                 "binary": "/usr/bin/chromium",
                 "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                          "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+                         "--window-size=1280,1024",
                          format!("--user-data-dir={profile}")]
             }
         }}});
@@ -79,7 +80,7 @@ impl Driver {
             )) == json!(true)
         });
         assert!(shown, "snippet {index} has no visible Run button");
-        self.script(&format!("document.querySelectorAll('pre.playground')[{index}].scrollIntoView();"));
+        self.script(&format!("document.querySelectorAll('pre.playground')[{index}].scrollIntoView({{block: 'center'}});"));
         let element_id = |css: &str| -> String {
             let found = self.session_call("POST", "/elements", json!({"using": "css selector", "value": css}));
             found[index].as_object().unwrap().values().next().unwrap().as_str().unwrap().to_string()
@@ -90,6 +91,14 @@ impl Driver {
             "actions": [{"type": "pointerMove", "duration": 0, "origin": {"element-6066-11e4-a52e-4f735466cecf": snippet}, "x": 0, "y": 0},
                         {"type": "pause", "duration": 300}]}]});
         self.session_call("POST", "/actions", pointer);
+        let visible = common::wait_until(Duration::from_secs(5), || {
+            self.script(&format!(
+                "const b = document.querySelectorAll('pre.playground')[{index}].querySelector('.play-button');
+                 const style = getComputedStyle(b.parentElement);
+                 return style.visibility === 'visible' && style.opacity === '1';"
+            )) == json!(true)
+        });
+        assert!(visible, "hovering snippet {index} did not show its buttons");
         let button = element_id("pre.playground .play-button");
         self.session_call("POST", &format!("/element/{button}/click"), json!({}));
         let mut output = String::new();
