@@ -101,12 +101,22 @@ fn run_tests(root: &Path, package: &str) -> Result<Result<BTreeMap<String, (u32,
         .current_dir(root)
         .output()
         .context("running cargo test")?;
-    let stdout = String::from_utf8_lossy(&output.stdout);
+    let results = tally(&String::from_utf8_lossy(&output.stdout));
+    if results.is_empty() && !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let errors: Vec<&str> = stderr.lines().filter(|l| !l.trim_start().starts_with("Compiling")).collect();
+        return Ok(Err(errors.join("\n")));
+    }
+    Ok(Ok(results))
+}
+
+/// Count libtest's `test MODULE::case ... ok|FAILED` lines per module.
+fn tally(libtest_output: &str) -> BTreeMap<String, (u32, u32)> {
     let mut results: BTreeMap<String, (u32, u32)> = BTreeMap::new();
-    for line in stdout.lines() {
-        // `test count_lines::counts_empty_input ... ok`
-        let Some(rest) = line.strip_prefix("test ") else { continue };
-        let Some((name, verdict)) = rest.split_once(" ... ") else { continue };
+    for line in libtest_output.lines() {
+        let Some((name, verdict)) = line.strip_prefix("test ").and_then(|rest| rest.split_once(" ... ")) else {
+            continue;
+        };
         let module = name.split("::").next().unwrap_or(name).to_string();
         let entry = results.entry(module).or_default();
         if verdict.starts_with("ok") {
@@ -115,10 +125,28 @@ fn run_tests(root: &Path, package: &str) -> Result<Result<BTreeMap<String, (u32,
             entry.1 += 1;
         }
     }
-    if results.is_empty() && !output.status.success() {
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        let errors: Vec<&str> = stderr.lines().filter(|l| !l.trim_start().starts_with("Compiling")).collect();
-        return Ok(Err(errors.join("\n")));
+    results
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_exercise_is_solved_when_all_its_tests_pass() {
+        let output = "running 4 tests\n\
+            test count_lines::counts_empty_input ... ok\n\
+            test count_lines::counts_last_line ... FAILED\n\
+            test tee::copies_everything ... ok\n\
+            test tee::stops_at_eof ... ok\n";
+        let results = tally(output);
+        assert_eq!(results["count_lines"], (1, 1));
+        assert_eq!(results["tee"], (2, 0));
     }
-    Ok(Ok(results))
+
+    #[test]
+    fn the_task_title_is_the_first_comment_line() {
+        assert_eq!(task_title("//! Count the lines.\n//!\n//! More.\nfn f() {}"), "Count the lines.");
+        assert_eq!(task_title("#![allow(unused)]\n// Exercise: a tee.\n"), "Exercise: a tee.");
+    }
 }
