@@ -1,0 +1,3 @@
+module ch09memory
+
+go 1.19

@@ -1,0 +1,58 @@
+//! Huge pages: one page-table entry for 2 MiB instead of 4 KiB.
+//!
+//! Reads the transparent huge page (THP) policy from
+//! `/sys/kernel/mm/transparent_hugepage/enabled`, then maps 8 MiB twice:
+//! once with madvise(2) MADV_NOHUGEPAGE, once with MADV_HUGEPAGE, writes one
+//! byte in every 4 KiB of each, and compares the page faults and the
+//! `AnonHugePages` line of `/proc/self/smaps_rollup`. Finally it prints
+//! `/proc/buddyinfo`, the kernel's free physical memory by block size, to
+//! show why a huge page is not always available (fragmentation).
+//!
+//! Run: cargo run -p ch09-memory --bin huge-pages
+//! Look for: ~2048 faults with 4 KiB pages, a handful with huge pages, and
+//! AnonHugePages growing by a multiple of 2048 kB.
+
+use ch09_memory::{minor_faults, page_size, proc_kib};
+use memmap2::{Advice, MmapMut};
+use std::fs;
+
+// ANCHOR: huge
+const LEN: usize = 8 << 20; // 8 MiB
+
+/// Map LEN bytes with `advice`, touch every 4 KiB, return (faults, AnonHugePages KiB added).
+fn touch_all(advice: Advice) -> Result<(i64, i64), String> {
+    let mut map = MmapMut::map_anon(LEN).map_err(|e| format!("mmap {LEN} bytes: {e}"))?;
+    map.advise(advice).map_err(|e| format!("madvise {advice:?}: {e}"))?;
+    let huge = || proc_kib("/proc/self/smaps_rollup", "AnonHugePages").map_err(|e| format!("smaps_rollup: {e}"));
+    let huge0 = huge()?;
+    let faults0 = minor_faults().map_err(|e| format!("getrusage: {e}"))?;
+    for offset in (0..LEN).step_by(page_size()) {
+        map[offset] = 1;
+    }
+    let faults1 = minor_faults().map_err(|e| format!("getrusage: {e}"))?;
+    let huge1 = huge()?;
+    Ok((faults1 - faults0, huge1 as i64 - huge0 as i64))
+}
+
+fn run() -> Result<(), String> {
+    let policy = fs::read_to_string("/sys/kernel/mm/transparent_hugepage/enabled")
+        .map_err(|e| format!("reading /sys/kernel/mm/transparent_hugepage/enabled: {e}"))?;
+    println!("THP policy: {}  ([brackets] mark the one in force)", policy.trim());
+    println!("{} KiB touched, one byte per {} bytes:", LEN >> 10, page_size());
+    for advice in [Advice::NoHugePage, Advice::HugePage] {
+        let (faults, huge) = touch_all(advice)?;
+        println!("  {:<12} {faults:>5} minor faults, AnonHugePages {huge:+} kB", format!("{advice:?}"));
+    }
+    let buddy = fs::read_to_string("/proc/buddyinfo").map_err(|e| format!("reading /proc/buddyinfo: {e}"))?;
+    println!("free blocks of 4K 8K 16K ... 4M (order 0..10) in /proc/buddyinfo:");
+    print!("{buddy}");
+    Ok(())
+}
+// ANCHOR_END: huge
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("huge-pages: {e}");
+        std::process::exit(1);
+    }
+}
