@@ -1,0 +1,3 @@
+module example.com/ch10-time
+
+go 1.19

@@ -1,0 +1,51 @@
+//! A small SNTP server (RFC 4330) for loopback experiments. It can pretend its
+//! clock is off by a configured amount, so a client has something to measure.
+//!
+//! Run: cargo run -p ch10-time --bin sntp-server -- [--port 12300] [--offset SECONDS] [--requests N]
+//!      then, in another terminal: cargo run -p ch10-time --bin sntp-client -- 127.0.0.1:12300
+//!
+//! Binds 127.0.0.1 only (port 0: the kernel picks one, printed on the first
+//! line). The real NTP port, 123, needs root; this is a toy, not a time source.
+//! Stops after --requests answers (default: serve until killed).
+use ch10_time::sntp::{serve, ServerConfig};
+use ch10_time::wall::signed_secs;
+use std::io::Write;
+use std::net::UdpSocket;
+use std::process::ExitCode;
+
+fn run() -> Result<(), String> {
+    let mut port = 12300u16;
+    let mut offset_ns = 0i64;
+    let mut requests = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--port" => port = value()?.parse().map_err(|e| format!("--port: {e}"))?,
+            "--offset" => {
+                let secs: f64 = value()?.parse().map_err(|e| format!("--offset: {e}"))?;
+                offset_ns = (secs * 1e9).round() as i64;
+            }
+            "--requests" => requests = Some(value()?.parse().map_err(|e| format!("--requests: {e}"))?),
+            other => return Err(format!("unknown argument {other:?}; usage: sntp-server [--port P] [--offset SECONDS] [--requests N]")),
+        }
+    }
+    let socket = UdpSocket::bind(("127.0.0.1", port)).map_err(|e| format!("binding 127.0.0.1:{port}: {e}"))?;
+    let addr = socket.local_addr().map_err(|e| format!("getsockname: {e}"))?;
+    println!("SNTP server on {addr}, clock offset {}", signed_secs(offset_ns));
+    std::io::stdout().flush().map_err(|e| format!("writing stdout: {e}"))?; // a test waits for this line
+    let config = ServerConfig { offset_ns, stratum: 2, requests };
+    let answered = serve(&socket, config).map_err(|e| format!("serving on {addr}: {e}"))?;
+    println!("answered {answered} requests");
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("sntp-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
