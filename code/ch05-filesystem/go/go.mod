@@ -1,0 +1,3 @@
+module example.com/ch05-filesystem
+
+go 1.19

@@ -1,0 +1,44 @@
+//! Memory-mapped files with memmap2: read a file as a byte slice, change it
+//! in place through a writable map, and `flush` (msync(2)) it back.
+//!
+//! Run: cargo run -p ch05-filesystem --bin mmap-file [-- DIR]
+
+use std::fs::{self, OpenOptions};
+use std::io;
+
+use memmap2::{Mmap, MmapMut};
+
+fn run() -> io::Result<()> {
+    let (dir, _guard) = ch05_filesystem::scratch_dir(std::env::args().nth(1))?;
+    let path = dir.join("data.txt");
+    fs::write(&path, "hello, mapped world\nsecond line\n")?;
+
+    // ANCHOR: read
+    let file = fs::File::open(&path)?;
+    // SAFETY: mmap(2) of a file we just wrote. The map is only valid while
+    // no one truncates or rewrites the file underneath us (another process
+    // could, which is why this is unsafe); nothing does in this program.
+    let map = unsafe { Mmap::map(&file)? };
+    // The file's bytes are now memory: no read(2), no copy into a buffer.
+    let lines = map.iter().filter(|&&b| b == b'\n').count();
+    println!("mapped {} bytes, {lines} lines, starts with {:?}", map.len(), std::str::from_utf8(&map[..5]).unwrap_or("?"));
+    // ANCHOR_END: read
+
+    // ANCHOR: write
+    let file = OpenOptions::new().read(true).write(true).open(&path)?;
+    // SAFETY: as above; MAP_SHARED, so our stores go to the page cache and
+    // are seen by every reader of the file.
+    let mut map = unsafe { MmapMut::map_mut(&file)? };
+    map[..5].copy_from_slice(b"HELLO"); // a plain memory store
+    map.flush()?; // msync(MS_SYNC): write the dirty pages to the disk
+    println!("after the store and flush, read(2) sees {:?}", fs::read_to_string(&path)?.lines().next().unwrap_or(""));
+    // ANCHOR_END: write
+    Ok(())
+}
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("mmap-file: {e}");
+        std::process::exit(1);
+    }
+}
