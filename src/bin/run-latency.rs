@@ -39,27 +39,29 @@ fn run(runs: usize) -> Result<(), String> {
     println!("{runs} runs each, after one warm-up run; times in ms\n");
     println!("{:<44} {:>8} {:>8}", "", "p50", "p95");
     for (name, code) in [("hello world, via serve (direct rustc)", HELLO), ("nix + crossbeam select!, via serve", NIX_SELECT)] {
-        let times = measure(runs, || server.evaluate(&token, code))?;
+        let times = measure(runs, |i| server.evaluate(&token, &format!("{code}\n// run {i}\n")))?;
         println!("{name:<44} {:>8.0} {:>8.0}", percentile(&times, 50), percentile(&times, 95));
     }
     let project = CargoProject::new()?;
     for (name, code) in [("hello world, cargo run per click", HELLO), ("nix + crossbeam select!, cargo run per click", NIX_SELECT)] {
-        let times = measure(runs, || project.run(code))?;
+        let times = measure(runs, |i| project.run(&format!("{code}\n// run {i}\n")))?;
         println!("{name:<44} {:>8.0} {:>8.0}", percentile(&times, 50), percentile(&times, 95));
     }
     Ok(())
 }
 
-/// One warm-up, then `runs` timed calls, in milliseconds.
-fn measure(runs: usize, mut once: impl FnMut() -> Result<String, String>) -> Result<Vec<f64>, String> {
-    let first = once()?;
+/// One warm-up, then `runs` timed calls, in milliseconds. Each call gets a
+/// different source (a numbered comment), as a reader's edits would: neither
+/// rustc nor cargo may answer from a cache.
+fn measure(runs: usize, mut once: impl FnMut(usize) -> Result<String, String>) -> Result<Vec<f64>, String> {
+    let first = once(0)?;
     if first.contains("did not compile") || first.contains("error") {
         return Err(format!("the snippet failed: {first}"));
     }
     let mut times = Vec::with_capacity(runs);
-    for _ in 0..runs {
+    for i in 1..=runs {
         let start = Instant::now();
-        once()?;
+        once(i)?;
         times.push(start.elapsed().as_secs_f64() * 1000.0);
     }
     times.sort_by(f64::total_cmp);
