@@ -292,14 +292,25 @@ enum ReadMore {
     Timeout,
 }
 
-/// Reads more bytes into `buf`, waiting at most until `deadline`.
-fn read_more(stream: &TcpStream, buf: &mut Vec<u8>, deadline: Instant) -> io::Result<ReadMore> {
+/// How far the socket's `SO_RCVTIMEO` may be from the time actually left
+/// before we pay a `setsockopt(2)` to change it.
+const TIMEOUT_SLACK: Duration = Duration::from_millis(10);
+
+/// Reads more bytes into `buf`, waiting at most until `deadline` (give or
+/// take `TIMEOUT_SLACK`). `timeout` is the `SO_RCVTIMEO` last set on `stream`.
+fn read_more(stream: &TcpStream, buf: &mut Vec<u8>, deadline: Instant, timeout: &mut Option<Duration>) -> io::Result<ReadMore> {
     let left = deadline.saturating_duration_since(Instant::now());
     if left.is_zero() {
         return Ok(ReadMore::Timeout);
     }
-    // SO_RCVTIMEO: read(2) gives up with EAGAIN after `left`.
-    stream.set_read_timeout(Some(left))?;
+    // SO_RCVTIMEO: read(2) gives up with EAGAIN after `left`. The setting
+    // stays on the socket, so we change it only when it is off by more than
+    // the slack: when each read brings a whole request, that is once per
+    // connection instead of one extra system call per request.
+    if timeout.is_none_or(|t| t.abs_diff(left) > TIMEOUT_SLACK) {
+        stream.set_read_timeout(Some(left))?;
+        *timeout = Some(left);
+    }
     let old = buf.len();
     buf.resize(old + 16 * 1024, 0);
     let r = (&*stream).read(&mut buf[old..]);
@@ -328,6 +339,7 @@ fn serve_connection(stream: &TcpStream, peer: &str, config: &Config, stop: &Stop
     stream.set_write_timeout(Some(config.timeout))?;
     let mut out = BufWriter::with_capacity(16 * 1024, stream);
     let mut buf: Vec<u8> = Vec::with_capacity(16 * 1024);
+    let mut timeout = None; // SO_RCVTIMEO as last set by read_more
     loop {
         // One deadline for the whole head: a client trickling a byte every
         // second cannot stretch it (the "slowloris" attack).
@@ -345,7 +357,7 @@ fn serve_connection(stream: &TcpStream, peer: &str, config: &Config, stop: &Stop
                     // About to block: first send the answers to pipelined
                     // requests we already handled.
                     out.flush()?;
-                    match read_more(stream, &mut buf, deadline)? {
+                    match read_more(stream, &mut buf, deadline, &mut timeout)? {
                         ReadMore::Got => {}
                         ReadMore::Eof if buf.is_empty() => return Ok(Closed::ClientDone),
                         ReadMore::Eof => return Ok(Closed::ClientDone), // gave up mid-request
@@ -360,7 +372,7 @@ fn serve_connection(stream: &TcpStream, peer: &str, config: &Config, stop: &Stop
             }
         };
         buf.drain(..len); // the head is consumed; pipelined bytes stay in order
-        let body = match read_body(stream, &mut buf, &head, config, deadline)? {
+        let body = match read_body(stream, &mut buf, &head, config, deadline, &mut timeout)? {
             Ok(body) => body,
             Err((status, why)) => {
                 write_error(&mut out, status, why)?;
@@ -420,6 +432,7 @@ fn read_body(
     head: &Head,
     config: &Config,
     deadline: Instant,
+    timeout: &mut Option<Duration>,
 ) -> io::Result<Result<Vec<u8>, (u16, &'static str)>> {
     if head.chunked_body {
         return Ok(Err((501, "chunked request bodies are not supported")));
@@ -429,7 +442,7 @@ fn read_body(
         return Ok(Err((413, "body too large")));
     }
     while buf.len() < n {
-        match read_more(stream, buf, deadline)? {
+        match read_more(stream, buf, deadline, timeout)? {
             ReadMore::Got => {}
             ReadMore::Eof => return Ok(Err((400, "body shorter than Content-Length"))),
             ReadMore::Timeout => return Ok(Err((408, "body not finished in time"))),
