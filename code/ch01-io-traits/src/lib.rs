@@ -77,44 +77,23 @@ pub mod png;
 // (nonexistent) src/exercises/ directory, so the files are declared here at
 // the top level and re-exported under their proper names below.
 #[doc(hidden)]
-#[path = "../exercises/counting_writer.rs"]
-pub mod exercise_counting_writer;
-#[doc(hidden)]
-#[path = "../exercises/count_lines.rs"]
-pub mod exercise_count_lines;
-#[doc(hidden)]
-#[path = "../exercises/section_reader.rs"]
-pub mod exercise_section_reader;
-#[doc(hidden)]
-#[path = "../exercises/png_chunks.rs"]
-pub mod exercise_png_chunks;
-#[doc(hidden)]
-#[path = "../solutions/counting_writer.rs"]
-pub mod solution_counting_writer;
-#[doc(hidden)]
-#[path = "../solutions/count_lines.rs"]
-pub mod solution_count_lines;
-#[doc(hidden)]
-#[path = "../solutions/section_reader.rs"]
-pub mod solution_section_reader;
-#[doc(hidden)]
-#[path = "../solutions/png_chunks.rs"]
-pub mod solution_png_chunks;
-
 /// The reader's files, stubs until solved. Always compiled, so they must build.
+/// (`#[path]` on the inline module names the folder its modules live in.)
+#[path = "../exercises"]
 pub mod exercises {
-    pub use super::exercise_count_lines as count_lines;
-    pub use super::exercise_counting_writer as counting_writer;
-    pub use super::exercise_png_chunks as png_chunks;
-    pub use super::exercise_section_reader as section_reader;
+    pub mod count_lines;
+    pub mod counting_writer;
+    pub mod png_chunks;
+    pub mod section_reader;
 }
 
 /// Reference answers.
+#[path = "../solutions"]
 pub mod solutions {
-    pub use super::solution_count_lines as count_lines;
-    pub use super::solution_counting_writer as counting_writer;
-    pub use super::solution_png_chunks as png_chunks;
-    pub use super::solution_section_reader as section_reader;
+    pub mod count_lines;
+    pub mod counting_writer;
+    pub mod png_chunks;
+    pub mod section_reader;
 }
 
 #[cfg(not(feature = "check-exercises"))]

@@ -66,43 +66,24 @@ impl Config {
     }
 }
 
-// The exercise files live in `exercises/` and `solutions/`, beside `src/`.
-// (Declared here, at the top level, because a `#[path]` inside an inline
-// `mod` block is resolved from `src/<mod>/`, a folder that does not exist.)
-#[path = "../exercises/count_signals.rs"]
-#[doc(hidden)]
-pub mod exercise_count_signals;
-#[path = "../exercises/graceful_accept.rs"]
-#[doc(hidden)]
-pub mod exercise_graceful_accept;
-#[path = "../exercises/self_pipe.rs"]
-#[doc(hidden)]
-pub mod exercise_self_pipe;
-#[path = "../solutions/count_signals.rs"]
-#[doc(hidden)]
-pub mod solution_count_signals;
-#[path = "../solutions/graceful_accept.rs"]
-#[doc(hidden)]
-pub mod solution_graceful_accept;
-#[path = "../solutions/self_pipe.rs"]
-#[doc(hidden)]
-pub mod solution_self_pipe;
-
 /// The reader's files, stubs until solved. Always compiled, so they must build.
+/// (`#[path]` on the inline module names the folder its modules live in.)
+#[path = "../exercises"]
 pub mod exercises {
-    pub use super::exercise_count_signals as count_signals;
-    pub use super::exercise_graceful_accept as graceful_accept;
-    pub use super::exercise_self_pipe as self_pipe;
+    pub mod count_signals;
+    pub mod graceful_accept;
+    pub mod self_pipe;
 }
 
 /// Reference answers.
+#[path = "../solutions"]
 pub mod solutions {
-    pub use super::solution_count_signals as count_signals;
-    pub use super::solution_graceful_accept as graceful_accept;
-    pub use super::solution_self_pipe as self_pipe;
+    pub mod count_signals;
+    pub mod graceful_accept;
+    pub mod self_pipe;
 }
 
-#[cfg(feature = "check-exercises")]
-pub use exercises as answers;
 #[cfg(not(feature = "check-exercises"))]
 pub use solutions as answers;
+#[cfg(feature = "check-exercises")]
+pub use exercises as answers;

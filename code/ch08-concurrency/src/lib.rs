@@ -107,49 +107,23 @@ pub fn wait_until_sleeping(tid: i32) -> io::Result<()> {
     Ok(())
 }
 
-// The exercise files live in `exercises/` and `solutions/` beside `src/`. A
-// `#[path]` inside an inline `mod exercises { … }` would be resolved from the
-// (non-existent) directory `src/exercises/`, so the files are declared here at
-// the top level and re-exported under the two module names.
-#[path = "../exercises/wait_group.rs"]
-#[doc(hidden)]
-pub mod exercise_wait_group;
-#[path = "../exercises/worker_pool.rs"]
-#[doc(hidden)]
-pub mod exercise_worker_pool;
-#[path = "../exercises/relaxed_counter.rs"]
-#[doc(hidden)]
-pub mod exercise_relaxed_counter;
-#[path = "../exercises/semaphore.rs"]
-#[doc(hidden)]
-pub mod exercise_semaphore;
-#[path = "../solutions/wait_group.rs"]
-#[doc(hidden)]
-pub mod solution_wait_group;
-#[path = "../solutions/worker_pool.rs"]
-#[doc(hidden)]
-pub mod solution_worker_pool;
-#[path = "../solutions/relaxed_counter.rs"]
-#[doc(hidden)]
-pub mod solution_relaxed_counter;
-#[path = "../solutions/semaphore.rs"]
-#[doc(hidden)]
-pub mod solution_semaphore;
-
 /// The reader's files, stubs until solved. Always compiled, so they must build.
+/// (`#[path]` on the inline module names the folder its modules live in.)
+#[path = "../exercises"]
 pub mod exercises {
-    pub use super::exercise_relaxed_counter as relaxed_counter;
-    pub use super::exercise_semaphore as semaphore;
-    pub use super::exercise_wait_group as wait_group;
-    pub use super::exercise_worker_pool as worker_pool;
+    pub mod relaxed_counter;
+    pub mod semaphore;
+    pub mod wait_group;
+    pub mod worker_pool;
 }
 
 /// Reference answers.
+#[path = "../solutions"]
 pub mod solutions {
-    pub use super::solution_relaxed_counter as relaxed_counter;
-    pub use super::solution_semaphore as semaphore;
-    pub use super::solution_wait_group as wait_group;
-    pub use super::solution_worker_pool as worker_pool;
+    pub mod relaxed_counter;
+    pub mod semaphore;
+    pub mod wait_group;
+    pub mod worker_pool;
 }
 
 #[cfg(not(feature = "check-exercises"))]
