@@ -19,7 +19,6 @@
 use std::collections::HashMap;
 use std::ffi::OsString;
 use std::io::Read;
-use std::net::SocketAddr;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -118,14 +117,13 @@ pub fn new_token() -> Result<String> {
 impl Runner {
     /// Start finding the snippet dependencies (a cargo build the first time,
     /// well under a second after) on a thread of its own.
-    pub fn start(limits: Limits, token: String, addr: SocketAddr) -> Result<Runner> {
+    /// `own_hosts` are the `host:port` names of the server; a run must come
+    /// from a page served under one of them (`Origin: http://<host>`).
+    pub fn start(limits: Limits, token: String, own_hosts: &[String]) -> Result<Runner> {
         if limits.max_runs == 0 {
             bail!("--max-runs must be at least 1");
         }
-        let mut origins = vec![format!("http://{addr}")];
-        if addr.ip().is_loopback() {
-            origins.push(format!("http://localhost:{}", addr.port()));
-        }
+        let origins = own_hosts.iter().map(|host| format!("http://{host}")).collect();
         let toolchain = Arc::new(OnceLock::new());
         let ready = Arc::new(tokio::sync::Notify::new());
         {

@@ -3,7 +3,7 @@
 //! `--no-run`) run the snippets a reader sends from the page.
 //!
 //! Modelled on mdBook's own `serve` (axum + tower-http's `ServeDir`, a
-//! websocket at `/__livereload`, notify-debouncer-mini watching the sources).
+//! websocket at `/__livereload`, a `notify` watcher on the sources).
 //! Every request must name this server in its `Host` header: a page from
 //! another site that rebinds its DNS name to 127.0.0.1 is refused, so it can
 //! neither read the pages (which carry the run token) nor post snippets.
@@ -96,13 +96,14 @@ pub fn serve(root: &Path, options: Options) -> Result<()> {
         .block_on(tokio::net::TcpListener::bind(SocketAddr::new(ip, options.port)))
         .with_context(|| format!("listening on {ip}:{}", options.port))?;
     let addr = listener.local_addr()?;
+    let allowed_hosts = allowed_hosts(addr);
     let runner = if options.no_run {
         None
     } else {
-        Some(Arc::new(run::Runner::start(options.limits, token, addr)?))
+        Some(Arc::new(run::Runner::start(options.limits, token, &allowed_hosts)?))
     };
     let (reload, _) = broadcast::channel(16);
-    let shared = Arc::new(Shared { allowed_hosts: allowed_hosts(addr), reload: reload.clone() });
+    let shared = Arc::new(Shared { allowed_hosts, reload: reload.clone() });
 
     watch_and_rebuild(root, rebuild, reload)?;
 
