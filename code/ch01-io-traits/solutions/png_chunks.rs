@@ -10,11 +10,14 @@ pub fn list_chunks(mut r: impl Read) -> io::Result<Vec<(String, u32)>> {
     }
     let mut chunks = Vec::new();
     loop {
-        let mut head = [0u8; 8]; // length + type
-        match r.read_exact(&mut head) {
-            Ok(()) => {}
-            Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => break,
-            Err(e) => return Err(e),
+        // length + type. read_exact cannot tell "no bytes left" (a clean end)
+        // from "1 to 7 bytes left" (a cut header): read up to 8 and count.
+        let mut head = Vec::with_capacity(8);
+        r.by_ref().take(8).read_to_end(&mut head)?;
+        match head.len() {
+            0 => break,
+            8 => {}
+            _ => return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "chunk header cut short")),
         }
         let len = u32::from_be_bytes([head[0], head[1], head[2], head[3]]);
         let kind = String::from_utf8_lossy(&head[4..]).into_owned();

@@ -26,7 +26,8 @@ impl<R: Read + Seek> Read for SectionReader<R> {
             return Ok(0); // end of the section is our end of file
         }
         let room = (self.len - self.pos).min(buf.len() as u64) as usize;
-        self.inner.seek(SeekFrom::Start(self.start + self.pos))?;
+        let at = self.start.checked_add(self.pos).ok_or_else(past_u64)?;
+        self.inner.seek(SeekFrom::Start(at))?;
         let n = self.inner.read(&mut buf[..room])?;
         self.pos += n as u64;
         Ok(n)
@@ -44,8 +45,13 @@ impl<R: Read + Seek> Seek for SectionReader<R> {
         if new < 0 {
             return Err(io::Error::new(io::ErrorKind::InvalidInput, "seek before start of section"));
         }
-        self.pos = new as u64;
+        // i128 holds any u64 plus any i64 exactly; try_from refuses what a u64 cannot hold.
+        self.pos = u64::try_from(new).map_err(|_| past_u64())?;
         Ok(self.pos)
     }
+}
+
+fn past_u64() -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidInput, "position past u64::MAX")
 }
 // ANCHOR_END: solution

@@ -68,13 +68,15 @@ pub fn write_chunk(w: &mut impl Write, chunk: &Chunk) -> io::Result<()> {
 // ANCHOR: read_chunk
 /// Read one chunk, checking its CRC. `Ok(None)` at a clean end of input.
 pub fn read_chunk(r: &mut impl Read) -> io::Result<Option<Chunk>> {
-    let mut len = [0u8; 4];
-    // read_exact fails on a short read; tell a clean EOF from a cut chunk.
-    match r.read_exact(&mut len) {
-        Ok(()) => {}
-        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
-        Err(e) => return Err(e),
-    }
+    // read_exact would fail alike on 0 and on 1-3 bytes left; read up to 4
+    // and count, to tell a clean end (0) from a file cut inside the length.
+    let mut len = Vec::with_capacity(4);
+    r.by_ref().take(4).read_to_end(&mut len)?;
+    let len: [u8; 4] = match len.len() {
+        0 => return Ok(None),
+        4 => [len[0], len[1], len[2], len[3]],
+        _ => return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "chunk length cut short")),
+    };
     let len = u32::from_be_bytes(len); // network byte order: big-endian
     let mut kind = [0u8; 4];
     r.read_exact(&mut kind)?;

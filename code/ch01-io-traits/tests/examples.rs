@@ -196,6 +196,18 @@ fn png_chunks_lists_a_png_file_given_as_argument() {
 }
 
 #[test]
+fn read_png_rejects_a_file_cut_inside_a_length_field() {
+    use ch01_io_traits::png::{read_png, tiny_png};
+    let bytes = tiny_png(3, 2).unwrap();
+    let ihdr_end = 8 + 4 + 4 + 13 + 4; // signature, then IHDR: length, type, data, CRC
+    assert!(read_png(&bytes[..ihdr_end]).is_ok(), "ending between chunks is a clean end");
+    for into_length in 1..4 {
+        let err = read_png(&bytes[..ihdr_end + into_length]).expect_err("a cut length is not a clean end");
+        assert_eq!(err.kind(), std::io::ErrorKind::UnexpectedEof, "cut {into_length} bytes into the length");
+    }
+}
+
+#[test]
 fn png_chunks_says_which_file_is_not_a_png() {
     let not_png = TempPath::new("not.png");
     fs::write(&not_png.0, b"GIF89a, not a PNG at all").unwrap();

@@ -48,7 +48,32 @@ mod counting_writer {
         }
         let counted = buffered.into_inner().map_err(|e| e.into_error()).unwrap();
         assert_eq!(counted.bytes(), 11_000);
-        assert_eq!(counted.writes(), 2); // 8 KiB buffer: 8184 + 2816 bytes
+        assert_eq!(counted.writes(), 2); // 8 KiB buffer: 8191 + 2809 bytes
+    }
+
+    #[test]
+    fn a_bufwriter_passes_on_8191_bytes_cut_mid_line_then_the_rest() {
+        // Records the size of every write the BufWriter makes.
+        #[derive(Default)]
+        struct Sizes(Vec<usize>);
+        impl Write for Sizes {
+            fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+                self.0.push(buf.len());
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> io::Result<()> {
+                Ok(())
+            }
+        }
+        let mut buffered = BufWriter::new(Sizes::default());
+        for i in 0..1000 {
+            writeln!(buffered, "hello {i:04}").unwrap();
+        }
+        let sizes = buffered.into_inner().map_err(|e| e.into_error()).unwrap().0;
+        // writeln! hands over pieces ("hello ", "0", "744", "\n"), and a piece
+        // that still fits goes into the buffer: 744 lines + "hello " + "0" =
+        // 8191 bytes fit, "744" does not, so the first write ends mid-line.
+        assert_eq!(sizes, [8191, 2809]);
     }
 
     #[test]
@@ -170,6 +195,25 @@ mod section_reader {
     }
 
     #[test]
+    fn a_position_past_u64_max_is_an_error_not_a_wrap() {
+        let mut s = SectionReader::new(digits(), 2, 3);
+        assert_eq!(s.seek(SeekFrom::Start(u64::MAX)).unwrap(), u64::MAX);
+        // u64::MAX + i64::MAX does not fit in a u64: say so, do not wrap.
+        let err = s.seek(SeekFrom::Current(i64::MAX)).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    }
+
+    #[test]
+    fn an_inner_offset_past_u64_max_is_an_error_not_an_overflow() {
+        let mut s = SectionReader::new(digits(), u64::MAX - 1, 10);
+        s.seek(SeekFrom::Start(5)).unwrap(); // inside the section...
+        let mut buf = [0u8; 4];
+        // ...but start + 5 is past u64::MAX in the inner source.
+        let err = s.read(&mut buf).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidInput);
+    }
+
+    #[test]
     fn a_section_longer_than_the_source_ends_with_the_source() {
         let mut s = SectionReader::new(digits(), 8, 100);
         let mut out = Vec::new();
@@ -223,5 +267,15 @@ mod png_chunks {
         let cut = &bytes[..8 + 8 + 13 + 4 + 8 + 3]; // in IDAT's data
         let err = list_chunks(cut).unwrap_err();
         assert_eq!(err.kind(), ErrorKind::UnexpectedEof);
+    }
+
+    #[test]
+    fn a_file_cut_inside_a_chunk_header_is_unexpected_eof() {
+        let bytes = png::tiny_png(8, 8).unwrap();
+        for into_head in 1..8 {
+            let cut = &bytes[..8 + 8 + 13 + 4 + into_head]; // in IDAT's length or type
+            let err = list_chunks(cut).expect_err("a cut header is not a clean end");
+            assert_eq!(err.kind(), ErrorKind::UnexpectedEof, "cut {into_head} bytes into the header");
+        }
     }
 }
