@@ -8,7 +8,7 @@ use std::sync::mpsc;
 use std::thread;
 use std::time::Duration;
 
-use crossbeam::channel::{select, Receiver};
+use crossbeam::channel::{select, unbounded, Receiver};
 
 // ANCHOR: is_prime
 /// Trial division by odd numbers up to the square root: the same test as the
@@ -40,16 +40,55 @@ pub fn is_prime(n: u64) -> bool {
 /// channel closes and the consumer's `for` loop ends.
 pub fn primes_below(limit: u64) -> mpsc::Receiver<u64> {
     let (tx, rx) = mpsc::sync_channel(0);
-    thread::spawn(move || {
-        for n in 2..limit {
-            if is_prime(n) && tx.send(n).is_err() {
-                return; // the receiver was dropped: nobody wants more primes
-            }
-        }
-    }); // `tx` moved into the closure and is dropped when it returns
+    thread::spawn(move || send_primes(limit, tx)); // `tx` moves into the thread
     rx
 }
+
+/// The producer: sends the primes below `limit` on `tx`, and stops early if
+/// the receiver is dropped. `tx` is dropped when it returns.
+pub fn send_primes(limit: u64, tx: mpsc::SyncSender<u64>) {
+    for n in 2..limit {
+        if is_prime(n) && tx.send(n).is_err() {
+            return; // the receiver was dropped: nobody wants more primes
+        }
+    }
+}
 // ANCHOR_END: generator
+
+// ANCHOR: select_sum
+/// A worker sends 1, 2, 3 on `data`, then `()` on `quit`; the loop adds up
+/// what arrives until it is told to quit. (The worker's `unwrap`s cannot
+/// fire: both receivers live until after `join`.)
+pub fn sum_until_quit() -> u32 {
+    let (data_tx, data) = unbounded::<u32>();
+    let (quit_tx, quit) = unbounded::<()>();
+    let worker = thread::spawn(move || {
+        for i in 1..=3 {
+            data_tx.send(i).unwrap();
+        }
+        quit_tx.send(()).unwrap();
+    });
+    let mut sum = 0;
+    loop {
+        select! {
+            recv(data) -> msg => match msg {
+                Ok(n) => sum += n,
+                // A disconnected channel counts as ready: once the worker has
+                // returned, this arm can win with Err. Err means "empty and
+                // every sender gone", so every value is already in `sum`.
+                Err(_) => break,
+            },
+            // `quit` may win while `data` still holds values: drain them first.
+            recv(quit) -> _ => {
+                sum += data.try_iter().sum::<u32>();
+                break;
+            }
+        }
+    }
+    worker.join().unwrap();
+    sum
+}
+// ANCHOR_END: select_sum
 
 // ANCHOR: cpu_time
 /// CPU time (user + system) the calling thread has used so far, from

@@ -3,10 +3,12 @@
 //! loop keeps asking while nothing is there. The sender waits
 //! until the poller has spun 1,000 times, so no sleep is involved.
 
-use ch02_channels::{block_until_message, poll_until_message, primes_below, thread_cpu_time};
+use ch02_channels::{block_until_message, poll_until_message, send_primes, thread_cpu_time};
 use crossbeam::channel::bounded;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc;
 use std::thread;
+use std::time::Duration;
 
 #[test]
 fn a_polling_loop_spins_until_the_message_comes() {
@@ -44,11 +46,22 @@ fn both_waits_return_none_when_the_channel_closes() {
     assert_eq!(poll_until_message(&rx, &loops), None);
 }
 
+/// The producer thread of `primes_below` must return once its consumer is
+/// gone; otherwise it runs on over `2..u64::MAX` in the background for ever.
+/// The test runs the same producer, `send_primes`, on a thread it can join,
+/// and fails if joining takes more than 10 s.
 #[test]
 fn the_generator_stops_when_its_consumer_goes_away() {
-    let mut primes = primes_below(u64::MAX).into_iter();
-    assert_eq!(primes.by_ref().take(5).collect::<Vec<_>>(), [2, 3, 5, 7, 11]);
-    drop(primes); // the producer's next send fails and its thread returns
+    let (tx, rx) = mpsc::sync_channel(0);
+    let producer = thread::spawn(move || send_primes(u64::MAX, tx));
+    assert_eq!(rx.iter().take(5).collect::<Vec<_>>(), [2, 3, 5, 7, 11]);
+    drop(rx); // the producer's next send fails and its thread returns
+    let (done_tx, done) = mpsc::channel();
+    thread::spawn(move || done_tx.send(producer.join().is_ok()));
+    match done.recv_timeout(Duration::from_secs(10)) {
+        Ok(ok) => assert!(ok, "the producer panicked"),
+        Err(_) => panic!("the producer is still running 10 s after its receiver was dropped"),
+    }
 }
 
 #[test]
@@ -60,4 +73,15 @@ fn thread_cpu_time_grows_with_work() {
     }
     let after = thread_cpu_time().unwrap();
     assert!(after > before, "5 million loop trips must show up as CPU time: {before:?} -> {after:?}");
+}
+
+/// `select!` counts a disconnected channel as ready, so once the worker has
+/// sent everything and dropped its senders, the `data` arm can be picked with
+/// `Err(RecvError)` while `quit` still holds its message. Run the page's loop
+/// many times so that interleaving turns up (it did in about one run in 20).
+#[test]
+fn select_sum_survives_a_disconnected_data_channel() {
+    for run in 0..2_000 {
+        assert_eq!(ch02_channels::sum_until_quit(), 6, "run {run}");
+    }
 }
