@@ -3,8 +3,11 @@
 //!
 //! How it works (man 2 ptrace):
 //! 1. `fork`; the child asks to be traced (`PTRACE_TRACEME`), stops itself with
-//!    `SIGSTOP`, then `execv`s the command.
-//! 2. The parent (the tracer) waits for that stop, sets options
+//!    `SIGSTOP`, then `execv`s the command. If `PTRACE_TRACEME` fails (this
+//!    tracer is itself traced, or ptrace is forbidden), the child sends the
+//!    errno up a close-on-exec pipe and exits, and `run` returns the error.
+//! 2. The parent (the tracer) waits for that stop, checks that it is a
+//!    ptrace-stop of its own tracee, sets options
 //!    (`PTRACE_O_TRACESYSGOOD` so syscall stops are told apart from real
 //!    `SIGTRAP`s, `PTRACE_O_TRACEEXEC`, `PTRACE_O_EXITKILL`, and with
 //!    `follow_forks` `PTRACE_O_TRACEFORK|VFORK|CLONE`) and resumes it with
@@ -16,15 +19,26 @@
 //!
 //! The tracer waits only for children of the calling thread (`__WNOTHREAD`),
 //! so several traces can run at once in one process (as tests do).
+//!
+//! Limitation: job control. A tracee attached with `PTRACE_TRACEME` cannot be
+//! kept in a group-stop: the only way to let it continue past the stop the
+//! tracer is told about is to restart it, and `PTRACE_LISTEN` (which leaves it
+//! stopped until a `SIGCONT`) works only for tracees attached with
+//! `PTRACE_SEIZE` (man 2 ptrace, "Group-stop"). So `SIGSTOP`, `SIGTSTP`
+//! (Ctrl-Z), `SIGTTIN` and `SIGTTOU` are shown and delivered, but the traced
+//! program runs on instead of stopping. `strace` seizes its tracees and does
+//! not have this limitation.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ffi::{CString, OsStr, OsString};
 use std::fmt;
+use std::os::fd::{AsRawFd, OwnedFd};
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 
 use nix::errno::Errno;
+use nix::fcntl::OFlag;
 use nix::sys::ptrace;
 use nix::unistd::Pid;
 
@@ -80,6 +94,9 @@ pub enum Event {
     Exited { pid: i32, code: i32 },
     /// A traced process or thread was killed by `signal`.
     Killed { pid: i32, signal: i32 },
+    /// The command was started as process `pid`; always the first event, so a
+    /// printer can tell the command's lines from its children's.
+    Started { pid: i32 },
 }
 
 /// How the traced command (the first process) ended.
@@ -108,6 +125,8 @@ pub enum Error {
     CommandNotFound(String),
     /// A system call of the tracer itself failed.
     Os { call: String, errno: Errno },
+    /// The child could not ask to be traced: `ptrace(PTRACE_TRACEME)` failed.
+    TraceMe(Errno),
 }
 
 impl fmt::Display for Error {
@@ -116,6 +135,13 @@ impl fmt::Display for Error {
             Error::NoCommand => write!(f, "no command to trace"),
             Error::CommandNotFound(cmd) => write!(f, "cannot find command `{cmd}` (not a path, and not in $PATH)"),
             Error::Os { call, errno } => write!(f, "{call}: {} ({})", errno_name(*errno as i32), strerror(*errno as i32)),
+            Error::TraceMe(errno) => write!(
+                f,
+                "ptrace(PTRACE_TRACEME) failed in the child: {} ({}); is this tracer itself being traced \
+                 (strace -f, gdb), or is ptrace forbidden (kernel.yama.ptrace_scope=3, a seccomp filter)?",
+                errno_name(*errno as i32),
+                strerror(*errno as i32)
+            ),
         }
     }
 }
@@ -149,8 +175,9 @@ fn is_executable_file(path: &Path) -> bool {
 
 // ANCHOR: spawn
 /// Forks, and in the child asks to be traced, stops, then execs `command`.
-/// Returns the child's pid once it is stopped, before its `execve`.
-fn spawn_traced(command: &[OsString]) -> Result<Pid, Error> {
+/// Returns the child's pid and the read end of a pipe on which the child
+/// reports a failed `PTRACE_TRACEME` (see `first_stop`).
+fn spawn_traced(command: &[OsString]) -> Result<(Pid, OwnedFd), Error> {
     let path = resolve_command(&command[0])?;
     // Everything the child needs is built before fork: after fork, a child of
     // a multi-threaded process may only make async-signal-safe calls (no malloc).
@@ -160,21 +187,65 @@ fn spawn_traced(command: &[OsString]) -> Result<Pid, Error> {
     let mut argv: Vec<*const libc::c_char> = c_args.iter().map(|a| a.as_ptr()).collect();
     argv.push(std::ptr::null());
     let exec_failed: &[u8] = b"trace: execv failed in the child\n";
+    // Close-on-exec: the traced program never sees it; the parent reads EOF
+    // from it unless the child wrote an errno there.
+    let (report_r, report_w) = nix::unistd::pipe2(OFlag::O_CLOEXEC).map_err(os_err("pipe2"))?;
 
     // SAFETY: the child branch only calls async-signal-safe functions
-    // (ptrace, kill, getpid, execv, write, _exit) on data prepared above.
+    // (ptrace, write, kill, getpid, execv, _exit) on data prepared above.
     match unsafe { nix::unistd::fork() }.map_err(os_err("fork"))? {
         nix::unistd::ForkResult::Child => unsafe {
-            libc::ptrace(libc::PTRACE_TRACEME, 0, 0, 0); // man 2 ptrace
+            if libc::ptrace(libc::PTRACE_TRACEME, 0, 0, 0) == -1 {
+                // Not traced: a SIGSTOP now would stop us for good, and the
+                // parent would wait for a ptrace-stop that never comes.
+                let errno = *libc::__errno_location();
+                libc::write(report_w.as_raw_fd(), (&raw const errno).cast(), size_of::<i32>());
+                libc::_exit(126);
+            }
             libc::kill(libc::getpid(), libc::SIGSTOP); // wait here for the tracer
             libc::execv(c_path.as_ptr(), argv.as_ptr()); // man 3 exec: returns only on error
             libc::write(2, exec_failed.as_ptr().cast(), exec_failed.len());
             libc::_exit(127)
         },
-        nix::unistd::ForkResult::Parent { child } => Ok(child),
+        nix::unistd::ForkResult::Parent { child } => Ok((child, report_r)),
     }
 }
 // ANCHOR_END: spawn
+
+// ANCHOR: first_stop
+/// Waits for the child's first stop and checks it is the SIGSTOP ptrace-stop
+/// of a tracee of ours. `WUNTRACED` makes a stop of a child that is *not*
+/// traced by us visible too, so no outcome leaves this wait blocked.
+fn first_stop(child: Pid, report: OwnedFd) -> Result<(), Error> {
+    use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
+    let status = loop {
+        match waitpid(child, Some(WaitPidFlag::__WALL | WaitPidFlag::WUNTRACED)) {
+            Err(Errno::EINTR) => continue,
+            other => break other.map_err(os_err("waitpid(child)"))?,
+        }
+    };
+    let gone = |why: Error| {
+        let _ = nix::sys::signal::kill(child, nix::sys::signal::Signal::SIGKILL);
+        let _ = waitpid(child, Some(WaitPidFlag::__WALL));
+        Err(why)
+    };
+    match status {
+        // A ptrace-stop has siginfo for us; a plain stop gives ESRCH.
+        WaitStatus::Stopped(_, nix::sys::signal::Signal::SIGSTOP) => match ptrace::getsiginfo(child) {
+            Ok(_) => Ok(()),
+            Err(e) => gone(os_err("the child stopped but is not our tracee: ptrace(PTRACE_GETSIGINFO)")(e)),
+        },
+        WaitStatus::Exited(..) | WaitStatus::Signaled(..) => {
+            let mut errno = [0u8; 4];
+            match nix::unistd::read(&report, &mut errno) {
+                Ok(4) => Err(Error::TraceMe(Errno::from_raw(i32::from_ne_bytes(errno)))),
+                _ => Err(os_err(format!("starting the traced child (it ended: {status:?})"))(Errno::ECHILD)),
+            }
+        }
+        other => gone(os_err(format!("starting the traced child (got {other:?})"))(Errno::ECHILD)),
+    }
+}
+// ANCHOR_END: first_stop
 
 /// What the tracer knows about one traced thread.
 #[derive(Default)]
@@ -257,22 +328,18 @@ pub fn run(command: &[OsString], options: &Options, mut on_event: impl FnMut(&Ev
     if command.is_empty() {
         return Err(Error::NoCommand);
     }
-    let child = spawn_traced(command)?;
+    let (child, report) = spawn_traced(command)?;
+    // The child's SIGSTOP: it is now traced and has not exec'd yet.
+    first_stop(child, report)?;
+    on_event(&Event::Started { pid: child.as_raw() });
     let mut tracees: HashMap<Pid, Tracee> = HashMap::new();
     tracees.insert(child, Tracee { entry: None, started: true });
     let reaper = Reaper(&mut tracees);
     let tracees = &mut *reaper.0;
-
-    // The child's SIGSTOP: it is now traced and has not exec'd yet.
-    match nix::sys::wait::waitpid(child, Some(nix::sys::wait::WaitPidFlag::__WALL)).map_err(os_err("waitpid(child)"))? {
-        nix::sys::wait::WaitStatus::Stopped(_, nix::sys::signal::Signal::SIGSTOP) => {}
-        other => {
-            tracees.clear(); // it is gone, or will be reaped below
-            let _ = nix::sys::signal::kill(child, nix::sys::signal::Signal::SIGKILL);
-            let _ = nix::sys::wait::waitpid(child, None);
-            return Err(os_err(format!("starting the traced child (got {other:?})"))(Errno::ECHILD));
-        }
-    }
+    // Threads and processes already reaped: a FORK/CLONE event may arrive
+    // after its child has run and exited (kernel/fork.c wakes the child
+    // before it reports the event), and must not bring it back.
+    let mut reaped: HashSet<Pid> = HashSet::new();
     // ANCHOR: options
     let mut opts = ptrace::Options::PTRACE_O_TRACESYSGOOD
         | ptrace::Options::PTRACE_O_TRACEEXEC
@@ -329,8 +396,11 @@ pub fn run(command: &[OsString], options: &Options, mut on_event: impl FnMut(&Ev
                     }
                 } else if matches!(event, libc::PTRACE_EVENT_FORK | libc::PTRACE_EVENT_VFORK | libc::PTRACE_EVENT_CLONE) {
                     if let Ok(new) = ptrace::getevent(pid) {
-                        // Its first stop (SIGSTOP) may already have been seen.
-                        tracees.entry(Pid::from_raw(new as i32)).or_default();
+                        // Its first stop (SIGSTOP), or even its end, may already have been seen.
+                        let new = Pid::from_raw(new as i32);
+                        if !reaped.remove(&new) {
+                            tracees.entry(new).or_default();
+                        }
                     }
                 }
                 resume(pid, 0)?;
@@ -341,21 +411,25 @@ pub fn run(command: &[OsString], options: &Options, mut on_event: impl FnMut(&Ev
                     tracee.started = true; // a new child's first stop: swallow it
                     resume(pid, 0)?;
                 } else if ptrace::getsiginfo(pid) == Err(Errno::EINVAL) {
-                    resume(pid, 0)?; // a group-stop, not a signal to deliver
+                    // A group-stop: the tracee has taken a stopping signal
+                    // (SIGSTOP, Ctrl-Z's SIGTSTP…) delivered below. Without
+                    // PTRACE_SEIZE there is no PTRACE_LISTEN, so we can only
+                    // restart it: job control does not work under this tracer.
+                    resume(pid, 0)?;
                 } else {
                     on_event(&Event::Signal { pid: pid.as_raw(), signal });
                     resume(pid, signal)?; // re-inject: the tracee gets its signal
                 }
             }
             Stop::Exited(pid, code) => {
-                ended(tracees, pid, &mut on_event);
+                ended(tracees, pid, &mut reaped, &mut on_event);
                 on_event(&Event::Exited { pid: pid.as_raw(), code });
                 if pid == child {
                     outcome = Some(Outcome::Exited(code));
                 }
             }
             Stop::Killed(pid, signal) => {
-                ended(tracees, pid, &mut on_event);
+                ended(tracees, pid, &mut reaped, &mut on_event);
                 on_event(&Event::Killed { pid: pid.as_raw(), signal });
                 if pid == child {
                     outcome = Some(Outcome::Killed(signal));
@@ -368,9 +442,13 @@ pub fn run(command: &[OsString], options: &Options, mut on_event: impl FnMut(&Ev
 }
 
 /// A tracee is gone: report a syscall it entered and never left (exit_group).
-fn ended(tracees: &mut HashMap<Pid, Tracee>, pid: Pid, on_event: &mut impl FnMut(&Event)) {
-    if let Some(Tracee { entry: Some(call), .. }) = tracees.remove(&pid) {
-        on_event(&Event::Syscall(call));
+fn ended(tracees: &mut HashMap<Pid, Tracee>, pid: Pid, reaped: &mut HashSet<Pid>, on_event: &mut impl FnMut(&Event)) {
+    match tracees.remove(&pid) {
+        Some(Tracee { entry: Some(call), .. }) => on_event(&Event::Syscall(call)),
+        Some(_) => {}
+        None => {
+            reaped.insert(pid); // ended before its parent's FORK/CLONE event
+        }
     }
 }
 
@@ -428,33 +506,40 @@ pub fn signal_name(signal: i32) -> String {
 }
 
 /// Turns events into the tracer's output lines, strace style. With
-/// `follow_forks`, lines from any process but the first start `[pid N] `.
+/// `follow_forks`, lines from any process but the command itself (the pid of
+/// [`Event::Started`]) start `[pid N] `.
 #[derive(Debug, Default)]
 pub struct Printer {
     follow_forks: bool,
-    first_pid: Option<i32>,
+    command_pid: Option<i32>,
 }
 
 impl Printer {
     pub fn new(follow_forks: bool) -> Self {
-        Printer { follow_forks, first_pid: None }
+        Printer { follow_forks, command_pid: None }
     }
 
-    /// The line for `event` (no trailing newline).
-    pub fn line(&mut self, event: &Event) -> String {
+    /// The line for `event` (no trailing newline); `None` for `Started`,
+    /// which prints nothing but must be passed here even when filtering.
+    pub fn line(&mut self, event: &Event) -> Option<String> {
         let pid = match event {
+            Event::Started { pid } => {
+                self.command_pid = Some(*pid);
+                return None;
+            }
             Event::Syscall(c) => c.pid,
             Event::Signal { pid, .. } | Event::Exited { pid, .. } | Event::Killed { pid, .. } => *pid,
         };
-        let first = *self.first_pid.get_or_insert(pid);
-        let prefix = if self.follow_forks && pid != first { format!("[pid {pid}] ") } else { String::new() };
+        let child = self.command_pid.is_some_and(|command| pid != command);
+        let prefix = if self.follow_forks && child { format!("[pid {pid}] ") } else { String::new() };
         let body = match event {
             Event::Syscall(call) => call.to_string(),
             Event::Signal { signal, .. } => format!("--- {} ---", signal_name(*signal)),
             Event::Exited { code, .. } => format!("+++ exited with {code} +++"),
             Event::Killed { signal, .. } => format!("+++ killed by {} +++", signal_name(*signal)),
+            Event::Started { .. } => unreachable!("returned above"),
         };
-        prefix + &body
+        Some(prefix + &body)
     }
 }
 
@@ -522,6 +607,8 @@ mod decode {
     #[derive(Clone, Copy)]
     enum Arg {
         Int,      // signed int (fd, count, pid…)
+        Off,      // off_t / loff_t: a signed 64-bit offset or length
+        Whence,   // lseek's SEEK_SET, SEEK_CUR…
         Uint,     // size_t
         Hex,      // flags, opaque numbers
         Ptr,      // address: NULL or 0x…
@@ -545,8 +632,8 @@ mod decode {
         Some(match name {
             "read" | "getdents64" => &[Int, RBuf, Uint],
             "write" => &[Int, WBuf, Uint],
-            "pread64" => &[Int, RBuf, Uint, Int],
-            "pwrite64" => &[Int, WBuf, Uint, Int],
+            "pread64" => &[Int, RBuf, Uint, Off],
+            "pwrite64" => &[Int, WBuf, Uint, Off],
             "readv" | "writev" => &[Int, Ptr, Int],
             "open" => &[Str, OpenFlags, Mode],
             "openat" => &[DirFd, Str, OpenFlags, Mode],
@@ -568,8 +655,10 @@ mod decode {
             "mkdirat" => &[DirFd, Str, Mode],
             "unlinkat" => &[DirFd, Str, Hex],
             "rename" => &[Str, Str],
-            "lseek" => &[Int, Int, Int],
-            "ftruncate" => &[Int, Int],
+            "lseek" => &[Int, Off, Whence],
+            "ftruncate" => &[Int, Off],
+            "truncate" => &[Str, Off],
+            "fallocate" => &[Int, Hex, Off, Off],
             "fcntl" => &[Int, Int, Hex],
             "ioctl" => &[Int, Hex, Ptr],
             "poll" => &[Ptr, Uint, Int],
@@ -664,6 +753,15 @@ mod decode {
     fn one(pid: Pid, kind: Arg, a: u64) -> String {
         match kind {
             Int => (a as i64 as i32).to_string(),
+            Off => (a as i64).to_string(),
+            Whence => match a as i32 {
+                libc::SEEK_SET => "SEEK_SET".into(),
+                libc::SEEK_CUR => "SEEK_CUR".into(),
+                libc::SEEK_END => "SEEK_END".into(),
+                libc::SEEK_DATA => "SEEK_DATA".into(),
+                libc::SEEK_HOLE => "SEEK_HOLE".into(),
+                w => w.to_string(),
+            },
             Uint => a.to_string(),
             Hex if a == 0 => "0".into(),
             Hex => format!("{a:#x}"),
@@ -813,5 +911,21 @@ mod decode {
             "",
         );
         if rest.is_empty() { access.into() } else { format!("{access}|{rest}") }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use nix::unistd::Pid;
+
+    #[test]
+    fn off_t_arguments_are_decoded_at_full_width() {
+        // lseek(3, 5 GiB, SEEK_SET): no memory is read for integers, so any pid will do.
+        let args = super::decode::args_at_entry(Pid::from_raw(1), "lseek", &[3, 5 << 30, 0, 0, 0, 0]);
+        assert_eq!(args, ["3", "5368709120", "SEEK_SET"]);
+        let args = super::decode::args_at_entry(Pid::from_raw(1), "lseek", &[3, -4096i64 as u64, 2, 0, 0, 0]);
+        assert_eq!(args, ["3", "-4096", "SEEK_END"]);
+        let args = super::decode::args_at_entry(Pid::from_raw(1), "ftruncate", &[4, 5 << 30, 0, 0, 0, 0]);
+        assert_eq!(args, ["4", "5368709120"]);
     }
 }

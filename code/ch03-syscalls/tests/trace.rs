@@ -161,8 +161,56 @@ fn the_binary_prints_one_line_per_call_and_a_summary_with_c() {
 
 #[test]
 fn the_exit_code_of_the_command_is_passed_on() {
-    let status = Command::new(env!("CARGO_BIN_EXE_trace")).args(["sh", "-c", "exit 7"]).status().unwrap();
-    assert_eq!(status.code(), Some(7));
+    // .output(), not .status(): the trace goes to stderr and must not flood the test log.
+    let out = Command::new(env!("CARGO_BIN_EXE_trace")).args(["sh", "-c", "exit 7"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(7));
+}
+
+/// With `-f -e`, only lines from processes other than the command itself get
+/// `[pid N]`, even when the first line printed comes from a child (here the
+/// child's getpid is printed before anything of the parent's).
+#[test]
+fn pid_prefixes_under_f_and_e_name_the_children() {
+    let out = Command::new(env!("CARGO_BIN_EXE_trace"))
+        .args(["-f", "-e", "getpid,write,wait4", env!("CARGO_BIN_EXE_fork-and-wait")])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let line = |needle: &str| stderr.lines().find(|l| l.contains(needle)).unwrap_or_else(|| panic!("no {needle} in\n{stderr}"));
+    assert!(line("getpid()").starts_with("[pid "), "the child's getpid is not prefixed:\n{stderr}");
+    assert!(line("child: hello").starts_with("[pid "), "the child's write is not prefixed:\n{stderr}");
+    assert!(line("wait4(").starts_with("wait4("), "the parent's wait4 is prefixed:\n{stderr}");
+    assert!(line("parent: child exited").starts_with("write("), "the parent's write is prefixed:\n{stderr}");
+}
+
+/// If the tracer cannot trace (here it is itself traced by `strace -f`, so its
+/// child's PTRACE_TRACEME fails with EPERM), it must say so and exit, not hang.
+#[test]
+fn a_failed_traceme_is_an_error_not_a_hang() {
+    let Some(strace) = optional_tool("strace") else { return };
+    let mut child = Command::new(strace)
+        .args(["-f", "-o", "/dev/null", env!("CARGO_BIN_EXE_trace"), "--", "/bin/true"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("`strace -f trace -- /bin/true` still running after 30 s: the tracer hangs");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("ptrace(PTRACE_TRACEME)") && stderr.contains("EPERM"), "{stderr}");
 }
 
 /// strace, if installed, must count the same calls for a deterministic program.

@@ -85,8 +85,12 @@ fn run() -> Result<i32, String> {
             }
         }
         if !args.count {
-            // One write per line, so lines never mix with the command's output.
-            let _ = writeln!(stderr.lock(), "{}", printer.line(event));
+            // Every event goes to the printer (Started prints nothing but names
+            // the command's pid); one write per line, so lines never mix with
+            // the command's output.
+            if let Some(line) = printer.line(event) {
+                let _ = writeln!(stderr.lock(), "{line}");
+            }
         }
     })
     .map_err(|e| format!("trace: {e}"))?;
