@@ -261,3 +261,46 @@ fn optional_tool(tool: &str) -> Option<String> {
         }
     }
 }
+
+/// The committed table (Linux 6.18's syscall_64.tbl) knows the calls added
+/// since the 6.1 headers Debian 12 ships, so `-e mseal` works and a trace of
+/// a new program does not show `syscall_462`.
+#[test]
+fn the_syscall_table_knows_the_calls_of_the_books_kernel() {
+    for (nr, name) in [(335, "uretprobe"), (336, "uprobe"), (452, "fchmodat2"), (457, "statmount"), (462, "mseal"), (469, "file_setattr")] {
+        assert_eq!(ch03_syscalls::syscall_name(nr), Some(name));
+        assert_eq!(ch03_syscalls::syscall_number(name), Some(nr));
+    }
+}
+
+/// Wherever the installed kernel header (linux-libc-dev's asm/unistd_64.h)
+/// has a number, the committed table must have the same name: numbers are
+/// never reused, so a table from a newer kernel only adds names.
+#[test]
+fn the_syscall_table_agrees_with_the_installed_header() {
+    let header = "/usr/include/x86_64-linux-gnu/asm/unistd_64.h";
+    let text = match std::fs::read_to_string(header) {
+        Ok(text) => text,
+        Err(e) if std::env::var("CI").as_deref() == Ok("true") => panic!("reading {header}: {e} (required when CI=true)"),
+        Err(e) => return eprintln!("skipping: reading {header}: {e} (install linux-libc-dev)"),
+    };
+    let mut checked = 0;
+    for line in text.lines() {
+        let mut words = line.split_whitespace();
+        let (Some("#define"), Some(name), Some(nr)) = (words.next(), words.next(), words.next()) else { continue };
+        let (Some(name), Ok(nr)) = (name.strip_prefix("__NR_"), nr.parse::<u64>()) else { continue };
+        assert_eq!(ch03_syscalls::syscall_name(nr), Some(name), "number {nr} in {header}");
+        checked += 1;
+    }
+    assert!(checked > 300, "only {checked} syscalls found in {header}");
+}
+
+/// `--help` answers (exit 0, on stdout) and states the job-control limitation.
+#[test]
+fn help_explains_the_options_and_the_job_control_limitation() {
+    let out = Command::new(env!("CARGO_BIN_EXE_trace")).arg("--help").output().unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    assert!(help.starts_with("usage: trace "), "{help}");
+    assert!(help.contains("job control") && help.contains("PTRACE_LISTEN"), "{help}");
+}

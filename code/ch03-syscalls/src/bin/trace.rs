@@ -12,6 +12,11 @@
 //! Look for: one line per call, `name(args…) = ret`, errors as
 //! `-1 ENOENT (No such file or directory)`; the trace goes to stderr, the
 //! command's own output to stdout. Exits with the command's exit code.
+//!
+//! Limitation: job control. `SIGSTOP` and Ctrl-Z (`SIGTSTP`) reach the traced
+//! program but do not stop it: a tracee attached with PTRACE_TRACEME can only
+//! be restarted after a group-stop, never left stopped (PTRACE_LISTEN needs
+//! PTRACE_SEIZE; man 2 ptrace, "Group-stop"). `strace` has no such limit.
 
 use std::collections::HashSet;
 use std::ffi::OsString;
@@ -29,7 +34,25 @@ struct Args {
 
 const USAGE: &str = "usage: trace [-c] [-f] [-e NAME,NAME...] COMMAND [ARGS...]";
 
-fn parse_args() -> Result<Args, String> {
+const HELP: &str = "\
+usage: trace [-c] [-f] [-e NAME,NAME...] COMMAND [ARGS...]
+Runs COMMAND under ptrace(2) and prints each system call it makes to stderr.
+  -c   print only a table of counts per syscall at the end (like strace -c)
+  -f   follow forks: also trace the processes and threads COMMAND creates
+  -e   show (or count) only these syscalls; `-e trace=NAME,...` works too
+Exits with COMMAND's exit code (128 + N if killed by signal N).
+Limitation: job control. SIGSTOP and Ctrl-Z (SIGTSTP) reach COMMAND but do not
+stop it: a tracee attached with PTRACE_TRACEME can only be restarted after a
+group-stop, not kept stopped (PTRACE_LISTEN needs PTRACE_SEIZE; man 2 ptrace).
+Use strace for a program you want to suspend.";
+
+/// What `parse_args` wants `main` to do instead of tracing.
+enum NotRun {
+    Help,
+    Usage(String),
+}
+
+fn parse_args() -> Result<Args, NotRun> {
     let mut args = Args { count: false, follow: false, only: None, command: Vec::new() };
     let mut rest = std::env::args_os().skip(1);
     while let Some(arg) = rest.next() {
@@ -38,22 +61,22 @@ fn parse_args() -> Result<Args, String> {
             Some("-f") => args.follow = true,
             Some("-cf") | Some("-fc") => (args.count, args.follow) = (true, true),
             Some("-e") => {
-                let list = rest.next().ok_or("-e needs a list of syscall names")?;
+                let list = rest.next().ok_or_else(|| NotRun::Usage("-e needs a list of syscall names".into()))?;
                 let list = list.to_string_lossy();
                 let list = list.strip_prefix("trace=").unwrap_or(&list);
                 for name in list.split(',') {
                     if ch03_syscalls::syscall_number(name).is_none() {
-                        return Err(format!("-e: unknown syscall `{name}`"));
+                        return Err(NotRun::Usage(format!("-e: unknown syscall `{name}`")));
                     }
                 }
                 args.only = Some(list.split(',').map(str::to_owned).collect());
             }
-            Some("-h") | Some("--help") => return Err(USAGE.into()),
+            Some("-h") | Some("--help") => return Err(NotRun::Help),
             Some("--") => {
                 args.command.extend(rest.by_ref());
             }
             Some(flag) if flag.starts_with('-') && args.command.is_empty() => {
-                return Err(format!("unknown option {flag}\n{USAGE}"));
+                return Err(NotRun::Usage(format!("unknown option {flag}\n{USAGE}")));
             }
             _ => {
                 args.command.push(arg);
@@ -62,13 +85,20 @@ fn parse_args() -> Result<Args, String> {
         }
     }
     if args.command.is_empty() {
-        return Err(USAGE.into());
+        return Err(NotRun::Usage(USAGE.into()));
     }
     Ok(args)
 }
 
 fn run() -> Result<i32, String> {
-    let args = parse_args()?;
+    let args = match parse_args() {
+        Ok(args) => args,
+        Err(NotRun::Help) => {
+            println!("{HELP}");
+            return Ok(0);
+        }
+        Err(NotRun::Usage(message)) => return Err(message),
+    };
     let options = Options { follow_forks: args.follow };
     let mut printer = Printer::new(args.follow);
     let mut summary = Summary::default();
