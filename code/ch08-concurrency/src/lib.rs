@@ -57,6 +57,34 @@
 //! let guard = M.lock().unwrap();
 //! std::thread::spawn(move || drop(guard)); // error[E0277]: `MutexGuard<'_, i32>` cannot be sent between threads safely
 //! ```
+//!
+//! The spin lock's guard (`src/bin/spinlock.rs`, compiled here as
+//! [`spinlock`]) may be shared between threads only if `T: Sync`, as
+//! `MutexGuard` may. Sharing a `&Guard<Cell<u64>>` with two threads would let
+//! both call `Cell::set` on one `Cell` at once, a data race in safe code:
+//!
+//! ```compile_fail,E0277
+//! use ch08_concurrency::spinlock::SpinLock;
+//! use std::cell::Cell;
+//! let lock = SpinLock::new(Cell::new(0u64));
+//! let guard = lock.lock();
+//! let g = &guard;
+//! std::thread::scope(|s| {
+//!     s.spawn(move || g.set(g.get() + 1)); // error[E0277]: `Cell<u64>` cannot be shared between threads safely
+//!     s.spawn(move || g.set(g.get() + 1));
+//! });
+//! ```
+//!
+//! With a `Sync` value inside, the guard can be shared, and the lock itself is
+//! `Sync` for any `Send` value, `Cell` included (this one compiles):
+//!
+//! ```
+//! use ch08_concurrency::spinlock::{Guard, SpinLock};
+//! use std::cell::Cell;
+//! fn is_sync<T: Sync>() {}
+//! is_sync::<Guard<'static, u64>>();
+//! is_sync::<SpinLock<Cell<u64>>>();
+//! ```
 
 use std::fs;
 use std::io;
@@ -107,6 +135,13 @@ pub fn wait_until_sleeping(tid: i32) -> io::Result<()> {
     Ok(())
 }
 
+/// The chapter's spin lock: the very file the book shows (`src/bin/spinlock.rs`),
+/// compiled into the library too so the doc tests above and Miri
+/// (`cargo +nightly miri test -p ch08-concurrency --lib spinlock`) check it.
+#[path = "bin/spinlock.rs"]
+#[allow(dead_code)] // its `main` runs only as the binary
+pub mod spinlock;
+
 /// The reader's files, stubs until solved. Always compiled, so they must build.
 /// (`#[path]` on the inline module names the folder its modules live in.)
 #[path = "../exercises"]
@@ -134,6 +169,24 @@ pub use exercises as answers;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Run under Miri too: `cargo +nightly miri test -p ch08-concurrency --lib spinlock`
+    /// checks that the guard's unsafe `deref_mut` never races.
+    #[test]
+    fn spinlock_two_threads_increment_without_a_race() {
+        let per_thread = if cfg!(miri) { 50 } else { 10_000 };
+        let counter = spinlock::SpinLock::new(0u64);
+        std::thread::scope(|s| {
+            for _ in 0..2 {
+                s.spawn(|| {
+                    for _ in 0..per_thread {
+                        *counter.lock() += 1;
+                    }
+                });
+            }
+        });
+        assert_eq!(*counter.lock(), 2 * per_thread);
+    }
 
     #[test]
     fn proc_status_reads_threads_and_memory() {

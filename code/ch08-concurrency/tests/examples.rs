@@ -60,6 +60,19 @@ fn spinlock_counts_every_increment() {
 }
 
 #[test]
+fn the_unsound_spinlock_lets_safe_code_share_one_cell_between_threads() {
+    // The race shows under Miri (see races.md); natively it only has to run and
+    // never count more than it was asked to.
+    let out = run(env!("CARGO_BIN_EXE_spinlock-unsound"), &[]);
+    let total: u64 = out
+        .strip_prefix("total = ")
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("unexpected output {out:?}"));
+    assert!(total <= 2_000_000, "{out}");
+}
+
+#[test]
 fn the_broken_condvar_loses_the_wake_up_every_time() {
     let out = run(env!("CARGO_BIN_EXE_lost-wakeup"), &[]);
     let lines: Vec<&str> = out.lines().collect();

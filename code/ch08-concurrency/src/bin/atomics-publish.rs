@@ -2,37 +2,54 @@
 //! Release store and an Acquire load, then the same with explicit fences, then
 //! compare-and-swap handing out unique ids.
 //!
-//! The writer fills `DATA` (relaxed stores: no ordering of their own) and then
-//! sets `READY` with Release. A reader that sees `READY == true` with an
-//! Acquire load is guaranteed to see every write made before the Release —
-//! neither the compiler nor the CPU may move them after it. Without that pair
-//! (both Relaxed) the reader could see the flag but stale data on a weakly
-//! ordered CPU (ARM, POWER); on x86 the compiler may still reorder.
+//! The writer fills `data`, four plain `u64`s (no atomics: ordinary stores with
+//! no ordering of their own), and then sets `ready` with Release. A reader that
+//! sees `ready == true` with an Acquire load is guaranteed to see every write
+//! made before the Release: neither the compiler nor the CPU may move them after
+//! it. Without that pair (both Relaxed) the reader could see the flag but stale
+//! data on a weakly ordered CPU (ARM, POWER); on x86 the compiler may still
+//! reorder; and for the language it is a data race, which Miri reports.
 //!
 //! Run: cargo run -p ch08-concurrency --bin atomics-publish
-//! Look for: the reader always sees all 4 values; 4 threads x 250 ids are unique.
+//! Look for: the reader always sees all 4 values; 4 threads x 300 attempts get
+//! ids 1..=1000, each exactly once.
+//! Check: cargo +nightly miri run -p ch08-concurrency --bin atomics-publish
+use std::cell::UnsafeCell;
 use std::collections::HashSet;
 use std::sync::atomic::{fence, AtomicBool, AtomicU64, Ordering};
 use std::thread;
 
 // ANCHOR: publish
-static DATA: [AtomicU64; 4] = [const { AtomicU64::new(0) }; 4];
-static READY: AtomicBool = AtomicBool::new(false);
+/// Plain data handed from one writer to readers through a flag.
+struct Mailbox {
+    data: UnsafeCell<[u64; 4]>,
+    ready: AtomicBool,
+}
 
-fn publish() -> Vec<u64> {
+// SAFETY: `publish` below is the only code that touches `data`: one writer
+// writes it before its Release store of `ready`, readers read it only after an
+// Acquire load saw `true`. The write happens-before every read: no data race.
+unsafe impl Sync for Mailbox {}
+
+fn publish() -> [u64; 4] {
+    let mailbox = &Mailbox { data: UnsafeCell::new([0; 4]), ready: AtomicBool::new(false) };
     thread::scope(|s| {
-        s.spawn(|| {
-            for (i, slot) in DATA.iter().enumerate() {
-                slot.store((i as u64 + 1) * 100, Ordering::Relaxed);
+        // `move` copies the `&Mailbox` into each thread (not a `&UnsafeCell` field).
+        s.spawn(move || {
+            // SAFETY: we are the only writer, and no reader looks before `ready`.
+            let data = unsafe { &mut *mailbox.data.get() };
+            for (i, slot) in data.iter_mut().enumerate() {
+                *slot = (i as u64 + 1) * 100; // plain stores
             }
-            READY.store(true, Ordering::Release); // everything above happens-before...
+            mailbox.ready.store(true, Ordering::Release); // everything above happens-before...
         });
-        let reader = s.spawn(|| {
-            while !READY.load(Ordering::Acquire) {
-                // ...everything after the Acquire load that saw `true`.
+        let reader = s.spawn(move || {
+            while !mailbox.ready.load(Ordering::Acquire) {
                 std::hint::spin_loop();
             }
-            DATA.iter().map(|slot| slot.load(Ordering::Relaxed)).collect()
+            // ...everything after the Acquire load that saw `true`.
+            // SAFETY: the writer's stores happen-before this read (see above).
+            unsafe { *mailbox.data.get() }
         });
         reader.join().expect("reader panicked")
     })

@@ -53,6 +53,12 @@ pub struct Guard<'a, T> {
     lock: &'a SpinLock<T>,
 }
 
+// SAFETY: a shared `&Guard` hands out `&T` (through Deref), so sharing a Guard
+// between threads shares `&T`: safe exactly when `T: Sync`, the bound std's
+// MutexGuard has. Without this line Guard would be Sync whenever SpinLock<T>
+// is (`T: Send`), and two threads could call `Cell::set` through one `&Guard`.
+unsafe impl<T: Sync> Sync for Guard<'_, T> {}
+
 impl<T> Deref for Guard<'_, T> {
     type Target = T;
     fn deref(&self) -> &T {
