@@ -6,9 +6,10 @@
 //! The `http-server` example and the bench both run [`Server`]; the chapter's
 //! pages include pieces of this file by anchor.
 
+use std::fmt;
 use std::io::{self, BufWriter, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
@@ -19,11 +20,14 @@ use flate2::Compression;
 /// The body the Go book's server sends: the same twelve bytes here.
 pub const HELLO: &[u8] = b"Hello World\n";
 
+/// The most lines `/chunked?n=` may ask for (about 22 MB of body).
+pub const MAX_LINES: u64 = 1_000_000;
+
 /// How the server behaves. `Config::default()` is what `http-server` runs with.
 #[derive(Clone, Debug)]
 pub struct Config {
     /// How long a client may take to send a whole request head (keep-alive
-    /// idle time included) and to accept our response bytes.
+    /// idle time included), and to take one whole response from us.
     pub timeout: Duration,
     /// Most bytes a request line plus headers may take (else 431).
     pub max_head: usize,
@@ -31,6 +35,9 @@ pub struct Config {
     pub max_body: usize,
     /// Stop accepting after this many responses.
     pub max_requests: Option<u64>,
+    /// Most connections served at once (threads, and buffers of up to
+    /// `max_head + max_body` each); one more gets a 503 and is closed.
+    pub max_connections: usize,
     /// Print a line per connection and request on stdout.
     pub log: bool,
     /// Set `TCP_NODELAY` on each connection (Go does by default).
@@ -46,6 +53,7 @@ impl Default for Config {
             max_head: 8 * 1024,
             max_body: 1024 * 1024,
             max_requests: None,
+            max_connections: 512,
             log: true,
             nodelay: true,
             gzip_level: 6,
@@ -66,6 +74,7 @@ pub struct Stopper {
     addr: SocketAddr,
     stopping: Arc<AtomicBool>,
     served: Arc<AtomicU64>,
+    active: Arc<AtomicUsize>,
 }
 
 impl Stopper {
@@ -95,6 +104,7 @@ impl Server {
             addr,
             stopping: Arc::new(AtomicBool::new(false)),
             served: Arc::new(AtomicU64::new(0)),
+            active: Arc::new(AtomicUsize::new(0)),
         };
         Ok(Server { listener, config: Arc::new(config), stop })
     }
@@ -121,20 +131,30 @@ impl Server {
             let stream = match conn {
                 Ok(s) => s,
                 Err(e) => {
-                    // EMFILE (too many open files) or ECONNABORTED: report, breathe, go on.
-                    eprintln!("accept: {e}");
+                    // EMFILE/ENFILE (out of file descriptors), ENOBUFS/ENOMEM, or a
+                    // network error accept(2) passes on (EPROTO, ENETDOWN, …):
+                    // report, breathe, go on.
+                    log_err(format_args!("accept: {e}"));
                     thread::sleep(Duration::from_millis(10));
                     continue;
                 }
             };
+            // One thread per connection, up to a limit: past it, a short 503.
+            if self.stop.active.fetch_add(1, Ordering::SeqCst) >= self.config.max_connections {
+                self.stop.active.fetch_sub(1, Ordering::SeqCst);
+                refuse_busy(&stream);
+                continue;
+            }
             let (config, stop) = (Arc::clone(&self.config), self.stop.clone());
             // The closure takes ownership of `stream`: TcpStream is Send, so
             // moving it to another thread is allowed; nothing else can touch it.
-            let spawned = thread::Builder::new()
-                .name("http-conn".into())
-                .spawn(move || handle_connection(stream, &config, &stop));
+            let spawned = thread::Builder::new().name("http-conn".into()).spawn(move || {
+                handle_connection(stream, &config, &stop);
+                stop.active.fetch_sub(1, Ordering::SeqCst);
+            });
             if let Err(e) = spawned {
-                eprintln!("spawning a connection thread: {e}"); // the stream was dropped: closed
+                self.stop.active.fetch_sub(1, Ordering::SeqCst);
+                log_err(format_args!("spawning a connection thread: {e}")); // the stream was dropped: closed
             }
         }
         Ok(self.stop.served())
@@ -152,6 +172,28 @@ enum Closed {
     Stopped,
 }
 
+/// Answers a connection over the limit from the accept loop itself, so it
+/// must not block: a 503 that fits in the empty send buffer, then close.
+fn refuse_busy(stream: &TcpStream) {
+    let _ = stream.set_write_timeout(Some(Duration::from_millis(100)));
+    let _ = (&*stream).write_all(b"HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 5\r\n\r\nbusy\n");
+}
+
+// ANCHOR: log
+/// One log line on stdout. `println!` panics when the write fails, and it
+/// fails with EPIPE as soon as stdout is a pipe whose reader has gone
+/// (`http-server | head -1`): a log line is not worth a connection, so the
+/// error is ignored.
+fn log(line: fmt::Arguments) {
+    let _ = writeln!(io::stdout().lock(), "{line}");
+}
+
+/// The same for stderr (`eprintln!` panics the same way).
+fn log_err(line: fmt::Arguments) {
+    let _ = writeln!(io::stderr().lock(), "{line}");
+}
+// ANCHOR_END: log
+
 fn handle_connection(stream: TcpStream, config: &Config, stop: &Stopper) {
     let peer = match stream.peer_addr() {
         Ok(p) => p.to_string(),
@@ -161,13 +203,13 @@ fn handle_connection(stream: TcpStream, config: &Config, stop: &Stopper) {
         return;
     }
     if config.log {
-        println!("accept {peer}");
+        log(format_args!("accept {peer}"));
     }
     let result = serve_connection(&stream, &peer, config, stop);
     if config.log {
         match result {
-            Ok(why) => println!("close {peer}: {why:?}"),
-            Err(e) => println!("close {peer}: error: {e}"),
+            Ok(why) => log(format_args!("close {peer}: {why:?}")),
+            Err(e) => log(format_args!("close {peer}: error: {e}")),
         }
     }
     // Dropping `stream` here closes the socket: close(2).
@@ -182,6 +224,7 @@ pub struct Head {
     /// 0 for HTTP/1.0, 1 for HTTP/1.1.
     pub minor: u8,
     pub content_length: Option<usize>,
+    /// `Transfer-Encoding` present with `chunked` as its final coding.
     pub chunked_body: bool,
     pub connection_close: bool,
     pub connection_keep_alive: bool,
@@ -227,17 +270,30 @@ fn parse_head(buf: &[u8], max_head: usize) -> Parsed {
         connection_keep_alive: false,
         gzip_ok: false,
     };
+    let (mut hosts, mut transfer_coding) = (0, false);
+    // Several Accept-Encoding lines are one comma-separated list (RFC 9110 §5.3).
+    let mut accept_encoding: Option<Vec<u8>> = None;
     for h in req.headers.iter() {
         let name = h.name;
-        if name.eq_ignore_ascii_case("content-length") {
-            let n = std::str::from_utf8(h.value).ok().and_then(|v| v.trim().parse().ok());
-            match (n, head.content_length) {
+        if name.eq_ignore_ascii_case("host") {
+            hosts += 1;
+            if !valid_host(h.value) {
+                return Parsed::Reject(400, "bad Host");
+            }
+        } else if name.eq_ignore_ascii_case("content-length") {
+            // Content-Length = 1*DIGIT (RFC 9110 §8.6): no sign, no list, no spaces inside.
+            let n = digits_only(h.value.trim_ascii()).then(|| std::str::from_utf8(h.value.trim_ascii()).ok()?.parse().ok());
+            match (n.flatten(), head.content_length) {
                 (None, _) => return Parsed::Reject(400, "bad Content-Length"),
                 (Some(n), Some(old)) if n != old => return Parsed::Reject(400, "conflicting Content-Length"),
                 (Some(n), _) => head.content_length = Some(n),
             }
         } else if name.eq_ignore_ascii_case("transfer-encoding") {
-            head.chunked_body = true;
+            // The codings of every line, in order; only the last one counts here.
+            transfer_coding = true;
+            if let Some(last) = h.value.split(|&b| b == b',').map(|t| t.trim_ascii()).rfind(|t| !t.is_empty()) {
+                head.chunked_body = last.eq_ignore_ascii_case(b"chunked");
+            }
         } else if name.eq_ignore_ascii_case("connection") {
             for token in h.value.split(|&b| b == b',') {
                 let token = token.trim_ascii();
@@ -245,14 +301,42 @@ fn parse_head(buf: &[u8], max_head: usize) -> Parsed {
                 head.connection_keep_alive |= token.eq_ignore_ascii_case(b"keep-alive");
             }
         } else if name.eq_ignore_ascii_case("accept-encoding") {
-            head.gzip_ok |= accepts_gzip(h.value);
+            let list = accept_encoding.get_or_insert_with(Vec::new);
+            if !list.is_empty() {
+                list.push(b',');
+            }
+            list.extend_from_slice(h.value);
         }
     }
-    // Both framings at once is the classic request-smuggling shape (RFC 9112 §6.3).
-    if head.chunked_body && head.content_length.is_some() {
-        return Parsed::Reject(400, "both Transfer-Encoding and Content-Length");
+    head.gzip_ok = accept_encoding.is_some_and(|v| accepts_gzip(&v));
+    // RFC 9112 §3.2: 400 for an HTTP/1.1 request without Host, and for any
+    // request with more than one.
+    if hosts > 1 || (hosts == 0 && head.minor == 1) {
+        return Parsed::Reject(400, "a request needs exactly one Host");
+    }
+    if transfer_coding {
+        // RFC 9112 §6.1: Transfer-Encoding in HTTP/1.0 is faulty framing.
+        // §6.3 rule 4: if chunked is not the final coding, the length is unknown.
+        if head.minor == 0 || !head.chunked_body {
+            return Parsed::Reject(400, "bad Transfer-Encoding");
+        }
+        // Both framings at once is the classic request-smuggling shape (RFC 9112 §6.3).
+        if head.content_length.is_some() {
+            return Parsed::Reject(400, "both Transfer-Encoding and Content-Length");
+        }
     }
     Parsed::Complete(head, len)
+}
+
+fn digits_only(v: &[u8]) -> bool {
+    !v.is_empty() && v.iter().all(u8::is_ascii_digit)
+}
+
+/// `Host = uri-host [ ":" port ]` (RFC 9110 §7.2): the characters a
+/// reg-name, an IPv4 address or a bracketed IPv6 literal may hold, and ':'.
+/// Empty is allowed (a target URI without an authority).
+fn valid_host(v: &[u8]) -> bool {
+    v.iter().all(|&b| b.is_ascii_alphanumeric() || b"-._~%!$&'()*+,;=:[]".contains(&b))
 }
 // ANCHOR_END: parse
 
@@ -269,18 +353,54 @@ fn error_text(e: httparse::Error) -> &'static str {
 }
 
 // ANCHOR: accepts_gzip
-/// Does an `Accept-Encoding` value allow gzip? `gzip`, `x-gzip` or `*`, unless
-/// its weight is `q=0` ("gzip;q=0" means "anything but gzip").
+/// Does an `Accept-Encoding` value let us send gzip (RFC 9110 §12.5.3)?
+/// An explicit `gzip` (or `x-gzip`, §8.4.1.3) entry decides; `*` stands only
+/// for codings *not* listed; a weight of 0 means "not acceptable"; and an
+/// `identity` the client weights above gzip wins.
 pub fn accepts_gzip(value: &[u8]) -> bool {
-    let value = String::from_utf8_lossy(value);
-    value.split(',').any(|item| {
-        let mut parts = item.split(';').map(str::trim);
-        let coding = parts.next().unwrap_or("").to_ascii_lowercase();
-        let refused = parts.any(|p| {
-            p.strip_prefix("q=").is_some_and(|q| q.parse::<f32>().is_ok_and(|q| q == 0.0))
-        });
-        matches!(coding.as_str(), "gzip" | "x-gzip" | "*") && !refused
-    })
+    let Ok(value) = std::str::from_utf8(value) else { return false };
+    let (mut gzip, mut star, mut identity) = (None, None, None);
+    for item in value.split(',') {
+        let mut parts = item.split(';').map(|p| p.trim_matches([' ', '\t']));
+        let coding = parts.next().unwrap_or("");
+        if coding.is_empty() {
+            continue; // empty list elements are allowed (RFC 9110 §5.6.1)
+        }
+        // weight = OWS ";" OWS "q=" qvalue; the name "q" is case-insensitive (§12.4.2).
+        let mut q = Some(1000);
+        for param in parts {
+            if let Some((name, v)) = param.split_once('=') {
+                if name.trim_end().eq_ignore_ascii_case("q") {
+                    q = qvalue(v.trim_start());
+                }
+            }
+        }
+        let Some(q) = q else { continue }; // a malformed weight: skip the entry
+        if coding.eq_ignore_ascii_case("gzip") || coding.eq_ignore_ascii_case("x-gzip") {
+            gzip = Some(q);
+        } else if coding == "*" {
+            star = Some(q);
+        } else if coding.eq_ignore_ascii_case("identity") {
+            identity = Some(q);
+        }
+    }
+    let gzip = gzip.or(star).unwrap_or(0);
+    gzip > 0 && identity.is_none_or(|id| gzip >= id)
+}
+
+/// `qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )` (RFC 9110
+/// §12.4.2), in thousandths; `None` if it is not one.
+fn qvalue(v: &str) -> Option<u32> {
+    let (int, frac) = v.split_once('.').unwrap_or((v, ""));
+    if frac.len() > 3 || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let thousandths = format!("{frac:0<3}").parse::<u32>().ok()?;
+    match int {
+        "0" => Some(thousandths),
+        "1" if thousandths == 0 => Some(1000),
+        _ => None,
+    }
 }
 // ANCHOR_END: accepts_gzip
 
@@ -330,14 +450,62 @@ fn read_more(stream: &TcpStream, buf: &mut Vec<u8>, deadline: Instant, timeout: 
 }
 // ANCHOR_END: read_more
 
+// ANCHOR: deadline_writer
+/// The write side of a connection, with a deadline for a whole response.
+/// `SO_SNDTIMEO` bounds one `send(2)`, not a response: a client that reads a
+/// few bytes every few seconds lets each call finish in time while the
+/// response never does. So, as `read_more` does for reads, each write gets
+/// only the time left before the deadline `start` set.
+struct DeadlineWriter<'a> {
+    stream: &'a TcpStream,
+    deadline: Instant,
+    /// `SO_SNDTIMEO` as last set on `stream`.
+    timeout: Option<Duration>,
+}
+
+impl<'a> DeadlineWriter<'a> {
+    fn new(stream: &'a TcpStream) -> DeadlineWriter<'a> {
+        DeadlineWriter { stream, deadline: Instant::now(), timeout: None }
+    }
+
+    /// A new response begins: it has `limit` to reach the kernel.
+    fn start(&mut self, limit: Duration) {
+        self.deadline = Instant::now() + limit;
+    }
+}
+
+impl Write for DeadlineWriter<'_> {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        let late = || io::Error::new(io::ErrorKind::TimedOut, "response not taken by the client before its deadline");
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(late()); // also makes BufWriter's flush-on-drop return at once
+        }
+        if self.timeout.is_none_or(|t| t.abs_diff(left) > TIMEOUT_SLACK) {
+            self.stream.set_write_timeout(Some(left))?; // setsockopt(SO_SNDTIMEO)
+            self.timeout = Some(left);
+        }
+        match (&*self.stream).write(data) {
+            // send(2) blocked for the whole time left: EAGAIN.
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => Err(late()),
+            other => other,
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(()) // nothing is buffered here; TcpStream's flush does nothing either
+    }
+}
+// ANCHOR_END: deadline_writer
+
 // ANCHOR: serve_connection
 /// Answers requests on one connection until the client is done, times out,
 /// or sends something we reject.
 fn serve_connection(stream: &TcpStream, peer: &str, config: &Config, stop: &Stopper) -> io::Result<Closed> {
     stream.set_nodelay(config.nodelay)?; // setsockopt(TCP_NODELAY)
-    // SO_SNDTIMEO: a client that stops reading cannot pin this thread forever.
-    stream.set_write_timeout(Some(config.timeout))?;
-    let mut out = BufWriter::with_capacity(16 * 1024, stream);
+    // Every response must be sent within `config.timeout`: a client that
+    // reads slowly, or not at all, cannot pin this thread (DeadlineWriter).
+    let mut out = BufWriter::with_capacity(16 * 1024, DeadlineWriter::new(stream));
     let mut buf: Vec<u8> = Vec::with_capacity(16 * 1024);
     let mut timeout = None; // SO_RCVTIMEO as last set by read_more
     loop {
@@ -348,6 +516,7 @@ fn serve_connection(stream: &TcpStream, peer: &str, config: &Config, stop: &Stop
             match parse_head(&buf, config.max_head) {
                 Parsed::Complete(head, len) => break (head, len),
                 Parsed::Reject(status, why) => {
+                    out.get_mut().start(config.timeout);
                     write_error(&mut out, status, why)?;
                     out.flush()?;
                     linger_close(stream);
@@ -363,6 +532,7 @@ fn serve_connection(stream: &TcpStream, peer: &str, config: &Config, stop: &Stop
                         ReadMore::Eof => return Ok(Closed::ClientDone), // gave up mid-request
                         ReadMore::Timeout if buf.is_empty() => return Ok(Closed::Timeout),
                         ReadMore::Timeout => {
+                            out.get_mut().start(config.timeout);
                             write_error(&mut out, 408, "request not finished in time")?;
                             out.flush()?;
                             return Ok(Closed::Timeout);
@@ -372,7 +542,9 @@ fn serve_connection(stream: &TcpStream, peer: &str, config: &Config, stop: &Stop
             }
         };
         buf.drain(..len); // the head is consumed; pipelined bytes stay in order
-        let body = match read_body(stream, &mut buf, &head, config, deadline, &mut timeout)? {
+        let body = read_body(stream, &mut buf, &head, config, deadline, &mut timeout)?;
+        out.get_mut().start(config.timeout); // this response's write deadline
+        let body = match body {
             Ok(body) => body,
             Err((status, why)) => {
                 write_error(&mut out, status, why)?;
@@ -382,10 +554,10 @@ fn serve_connection(stream: &TcpStream, peer: &str, config: &Config, stop: &Stop
             }
         };
         let keep_alive = if head.minor == 0 { head.connection_keep_alive } else { !head.connection_close };
-        let (status, bytes) = respond(&mut out, &head, &body, keep_alive, config)?;
+        let sent = respond(&mut out, &head, &body, keep_alive, config)?;
         if config.log {
             let gz = if head.gzip_ok { " gzip-ok" } else { "" };
-            println!("{peer} {} {} -> {status} ({bytes} bytes){gz}", head.method, head.target);
+            log(format_args!("{peer} {} {} -> {} ({} bytes){gz}", head.method, head.target, sent.status, sent.bytes));
         }
         let served = stop.served.fetch_add(1, Ordering::SeqCst) + 1;
         if config.max_requests.is_some_and(|max| served >= max) {
@@ -393,9 +565,11 @@ fn serve_connection(stream: &TcpStream, peer: &str, config: &Config, stop: &Stop
             stop.stop();
             return Ok(Closed::Stopped);
         }
-        if !keep_alive {
+        // The response decides: if it said `Connection: close`, no further
+        // request on this connection may be processed (RFC 9112 §9.6).
+        if sent.close {
             out.flush()?;
-            return Ok(Closed::ClientAskedClose);
+            return Ok(if keep_alive { Closed::BadRequest(sent.status) } else { Closed::ClientAskedClose });
         }
     }
 }
@@ -452,38 +626,86 @@ fn read_body(
 }
 
 // ANCHOR: respond
+/// What `respond` wrote: the status, the body bytes, and whether the
+/// response said `Connection: close` (then the connection must end).
+#[derive(Debug)]
+pub struct Sent {
+    pub status: u16,
+    pub bytes: usize,
+    pub close: bool,
+}
+
+/// How to answer one request: whether to keep the connection, whether the
+/// client speaks HTTP/1.0, whether it asked with HEAD, and the gzip level
+/// if it accepts gzip.
+#[derive(Clone, Copy)]
+struct Reply {
+    keep_alive: bool,
+    http10: bool,
+    head_only: bool,
+    gzip: Option<u32>,
+}
+
 /// Routes one request and writes its response into `out` (not flushed).
-/// Returns the status and the number of body bytes sent.
-fn respond<W: Write>(out: &mut W, head: &Head, body: &[u8], keep_alive: bool, config: &Config) -> io::Result<(u16, usize)> {
-    let (path, query) = head.target.split_once('?').unwrap_or((&head.target, ""));
+fn respond<W: Write>(out: &mut W, head: &Head, body: &[u8], keep_alive: bool, config: &Config) -> io::Result<Sent> {
+    let (path, query) = path_and_query(&head.target);
     let get_or_head = head.method == "GET" || head.method == "HEAD";
-    let head_only = head.method == "HEAD";
-    let gzip = head.gzip_ok.then_some(config.gzip_level);
+    let reply = Reply {
+        keep_alive,
+        http10: head.minor == 0,
+        head_only: head.method == "HEAD",
+        gzip: head.gzip_ok.then_some(config.gzip_level),
+    };
     match path {
-        "/" if get_or_head => write_full(out, 200, HELLO, gzip, keep_alive, head_only),
+        "/" if get_or_head => write_full(out, 200, HELLO, reply),
         "/chunked" if get_or_head => {
-            let lines = query_number(query, "n").unwrap_or(5);
-            let sent = write_chunked(out, gzip, keep_alive, head_only, |w| {
+            let lines = match query_number(query, "n", MAX_LINES) {
+                Ok(n) => n.unwrap_or(5),
+                Err(why) => return write_error(out, 400, why),
+            };
+            write_streamed(out, reply, |w| {
                 for i in 1..=lines {
                     writeln!(w, "line {i} of {lines}")?;
                     w.flush()?; // ends a chunk: the client sees each line as it is made
                 }
                 Ok(())
-            })?;
-            Ok((200, sent))
+            })
         }
-        "/echo" if head.method == "POST" => write_full(out, 200, body, gzip, keep_alive, false),
-        "/" | "/chunked" | "/echo" => {
-            write_error(out, 405, "method not allowed")?;
-            Ok((405, 0))
-        }
-        _ => write_full(out, 404, b"not found\n", None, keep_alive, head_only),
+        "/echo" if head.method == "POST" => write_full(out, 200, body, Reply { head_only: false, ..reply }),
+        // 405 MUST list the methods the resource has (RFC 9110 §15.5.6).
+        "/" | "/chunked" => write_not_allowed(out, "GET, HEAD"),
+        "/echo" => write_not_allowed(out, "POST"),
+        _ => write_full(out, 404, b"not found\n", Reply { gzip: None, ..reply }),
     }
+}
+
+/// The path and the query of a request target. A server MUST accept the
+/// absolute-form `http://host/path?query` too (RFC 9112 §3.2.2); its host
+/// then replaces Host, which for our single site changes nothing.
+fn path_and_query(target: &str) -> (&str, &str) {
+    let has_scheme = |scheme: &str| target.get(..scheme.len()).is_some_and(|s| s.eq_ignore_ascii_case(scheme));
+    let origin = match ["http://", "https://"].into_iter().find(|s| has_scheme(s)) {
+        Some(scheme) => {
+            let rest = &target[scheme.len()..]; // authority, then path and query
+            rest.find(['/', '?']).map_or("", |i| &rest[i..])
+        }
+        None => target,
+    };
+    let (path, query) = origin.split_once('?').unwrap_or((origin, ""));
+    (if path.is_empty() { "/" } else { path }, query) // an empty path means "/"
 }
 // ANCHOR_END: respond
 
-fn query_number(query: &str, key: &str) -> Option<u64> {
-    query.split('&').find_map(|kv| kv.strip_prefix(key)?.strip_prefix('=')?.parse().ok())
+/// The value of `key` in a query string: `Ok(None)` if absent, an error
+/// unless it is a plain decimal number no bigger than `max`.
+fn query_number(query: &str, key: &str, max: u64) -> Result<Option<u64>, &'static str> {
+    let Some(value) = query.split('&').find_map(|kv| kv.strip_prefix(key)?.strip_prefix('=')) else {
+        return Ok(None);
+    };
+    match value.parse::<u64>() {
+        Ok(n) if digits_only(value.as_bytes()) && n <= max => Ok(Some(n)),
+        _ => Err("n must be a number from 0 to 1000000"),
+    }
 }
 
 fn reason(status: u16) -> &'static str {
@@ -496,37 +718,47 @@ fn reason(status: u16) -> &'static str {
         413 => "Content Too Large",
         431 => "Request Header Fields Too Large",
         501 => "Not Implemented",
+        503 => "Service Unavailable",
         _ => "Unknown",
     }
 }
 
-fn write_status_line<W: Write>(out: &mut W, status: u16, keep_alive: bool) -> io::Result<()> {
+/// The status line, `Date`, `Server` and the connection's fate: `close`, or
+/// for an HTTP/1.0 client that asked to keep it, `keep-alive` (HTTP/1.0
+/// closes unless the response says so, RFC 9112 §9.3).
+fn write_status_line<W: Write>(out: &mut W, status: u16, reply: Reply) -> io::Result<()> {
     write!(out, "HTTP/1.1 {status} {}\r\n", reason(status))?;
     write!(out, "Date: {}\r\nServer: ch04-sockets\r\n", ch04_sockets::clock::http_date(SystemTime::now()))?;
-    if !keep_alive {
+    if !reply.keep_alive {
         out.write_all(b"Connection: close\r\n")?;
+    } else if reply.http10 {
+        out.write_all(b"Connection: keep-alive\r\n")?;
     }
     Ok(())
 }
 
+const CLOSING: Reply = Reply { keep_alive: false, http10: false, head_only: false, gzip: None };
+
 /// A 4xx/5xx answer; the connection is closed after it.
-fn write_error<W: Write>(out: &mut W, status: u16, why: &str) -> io::Result<()> {
-    write_status_line(out, status, false)?;
-    write!(out, "Content-Type: text/plain\r\nContent-Length: {}\r\n\r\n{why}\n", why.len() + 1)
+fn write_error<W: Write>(out: &mut W, status: u16, why: &str) -> io::Result<Sent> {
+    write_status_line(out, status, CLOSING)?;
+    write!(out, "Content-Type: text/plain\r\nContent-Length: {}\r\n\r\n{why}\n", why.len() + 1)?;
+    Ok(Sent { status, bytes: why.len() + 1, close: true })
+}
+
+/// 405 with the `Allow` header; closes, like every error.
+fn write_not_allowed<W: Write>(out: &mut W, allow: &str) -> io::Result<Sent> {
+    write_status_line(out, 405, CLOSING)?;
+    let why = "method not allowed\n";
+    write!(out, "Allow: {allow}\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{why}", why.len())?;
+    Ok(Sent { status: 405, bytes: why.len(), close: true })
 }
 
 // ANCHOR: write_full
 /// A response whose length is known up front: `Content-Length`, then the body.
-fn write_full<W: Write>(
-    out: &mut W,
-    status: u16,
-    body: &[u8],
-    gzip: Option<u32>,
-    keep_alive: bool,
-    head_only: bool,
-) -> io::Result<(u16, usize)> {
+fn write_full<W: Write>(out: &mut W, status: u16, body: &[u8], reply: Reply) -> io::Result<Sent> {
     let compressed;
-    let body = match gzip {
+    let body = match reply.gzip {
         Some(level) => {
             let mut enc = GzEncoder::new(Vec::new(), Compression::new(level));
             enc.write_all(body)?;
@@ -535,16 +767,16 @@ fn write_full<W: Write>(
         }
         None => body,
     };
-    write_status_line(out, status, keep_alive)?;
+    write_status_line(out, status, reply)?;
     out.write_all(b"Content-Type: text/plain\r\n")?;
-    if gzip.is_some() {
+    if reply.gzip.is_some() {
         out.write_all(b"Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n")?;
     }
     write!(out, "Content-Length: {}\r\n\r\n", body.len())?;
-    if !head_only {
+    if !reply.head_only {
         out.write_all(body)?;
     }
-    Ok((status, body.len()))
+    Ok(Sent { status, bytes: body.len(), close: !reply.keep_alive })
 }
 // ANCHOR_END: write_full
 
@@ -596,26 +828,44 @@ impl<W: Write> Write for ChunkedWriter<W> {
 // ANCHOR_END: chunked_writer
 
 // ANCHOR: write_chunked
-/// A response whose length is not known up front: `Transfer-Encoding:
-/// chunked`, optionally gzipped on the fly (gzip writes into the chunker).
-fn write_chunked<W: Write>(
+/// A response whose length is not known up front, optionally gzipped on the
+/// fly (gzip writes into the layer below it). HTTP/1.1 gets `Transfer-Encoding:
+/// chunked`. An HTTP/1.0 client does not know that coding, and a server MUST
+/// NOT send it one (RFC 9112 §6.1): it gets the bare bytes, and the end of
+/// the body is the end of the connection (`Connection: close`).
+fn write_streamed<W: Write>(
     out: &mut W,
-    gzip: Option<u32>,
-    keep_alive: bool,
-    head_only: bool,
+    reply: Reply,
     produce: impl FnOnce(&mut dyn Write) -> io::Result<()>,
-) -> io::Result<usize> {
-    write_status_line(out, 200, keep_alive)?;
-    out.write_all(b"Content-Type: text/plain\r\nTransfer-Encoding: chunked\r\n")?;
-    if gzip.is_some() {
+) -> io::Result<Sent> {
+    let reply = Reply { keep_alive: reply.keep_alive && !reply.http10, ..reply };
+    write_status_line(out, 200, reply)?;
+    out.write_all(b"Content-Type: text/plain\r\n")?;
+    if !reply.http10 {
+        out.write_all(b"Transfer-Encoding: chunked\r\n")?;
+    }
+    if reply.gzip.is_some() {
         out.write_all(b"Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n")?;
     }
     out.write_all(b"\r\n")?;
-    if head_only {
-        return Ok(0);
+    let sent = |bytes| Ok(Sent { status: 200, bytes, close: !reply.keep_alive });
+    if reply.head_only {
+        return sent(0);
+    }
+    if reply.http10 {
+        let mut counted = Counted { inner: out, n: 0 };
+        match reply.gzip {
+            Some(level) => {
+                let mut gz = GzEncoder::new(&mut counted, Compression::new(level));
+                produce(&mut gz)?;
+                gz.finish()?;
+            }
+            None => produce(&mut counted)?,
+        }
+        return sent(counted.n);
     }
     let chunked = ChunkedWriter::new(out);
-    let (_, sent) = match gzip {
+    let (_, bytes) = match reply.gzip {
         Some(level) => {
             let mut gz = GzEncoder::new(chunked, Compression::new(level));
             produce(&mut gz)?;
@@ -627,9 +877,27 @@ fn write_chunked<W: Write>(
             chunked.finish()?
         }
     };
-    Ok(sent)
+    sent(bytes)
 }
 // ANCHOR_END: write_chunked
+
+/// A writer that counts what passes through it (for the log).
+struct Counted<W> {
+    inner: W,
+    n: usize,
+}
+
+impl<W: Write> Write for Counted<W> {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(data)?;
+        self.n += n;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
 
 /// One response as a client sees it, body already de-chunked and gunzipped.
 #[derive(Debug)]
@@ -648,6 +916,10 @@ impl Response {
         self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
     }
 }
+
+/// The largest response body `ResponseReader` buffers: a size from the
+/// server is a claim, not a reason to allocate.
+pub const MAX_RESPONSE_BODY: usize = 64 * 1024 * 1024;
 
 /// Reads responses one after another off a connection, keeping bytes that
 /// belong to the next response in its buffer.
@@ -707,9 +979,13 @@ impl<R: Read> ResponseReader<R> {
             self.read_chunked()?
         } else {
             let n: usize = match resp.header("content-length") {
-                Some(v) => v.trim().parse().map_err(|_| io::Error::new(io::ErrorKind::InvalidData, "bad Content-Length"))?,
+                Some(v) if digits_only(v.trim().as_bytes()) => v.trim().parse().unwrap_or(usize::MAX),
+                Some(_) => return Err(io::Error::new(io::ErrorKind::InvalidData, "bad Content-Length")),
                 None => 0,
             };
+            if n > MAX_RESPONSE_BODY {
+                return Err(io::Error::new(io::ErrorKind::InvalidData, format!("body of {n} bytes is over our limit")));
+            }
             while self.buf.len() < n {
                 self.fill()?;
             }
@@ -733,6 +1009,9 @@ impl<R: Read> ResponseReader<R> {
                 self.buf.drain(..i + 2);
                 return Ok(line);
             }
+            if self.buf.len() > 64 * 1024 {
+                return Err(io::Error::new(io::ErrorKind::InvalidData, "a chunk size or trailer line over 64 KiB"));
+            }
             self.fill()?;
         }
     }
@@ -742,9 +1021,16 @@ impl<R: Read> ResponseReader<R> {
         loop {
             let line = self.read_line()?;
             let size_text = String::from_utf8_lossy(&line);
-            let size_text = size_text.split(';').next().unwrap_or("").trim();
-            let size = usize::from_str_radix(size_text, 16)
-                .map_err(|_| io::Error::new(io::ErrorKind::InvalidData, format!("bad chunk size {size_text:?}")))?;
+            let size_text = size_text.split(';').next().unwrap_or("").trim_end_matches([' ', '\t']);
+            let bad = || io::Error::new(io::ErrorKind::InvalidData, format!("bad chunk size {size_text:?}"));
+            // 1*HEXDIG only: from_str_radix alone would also take a leading '+'.
+            if size_text.is_empty() || !size_text.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(bad());
+            }
+            let size = usize::from_str_radix(size_text, 16).map_err(|_| bad())?;
+            if size > MAX_RESPONSE_BODY || body.len() + size > MAX_RESPONSE_BODY {
+                return Err(io::Error::new(io::ErrorKind::InvalidData, "chunked body over our limit"));
+            }
             if size == 0 {
                 // Trailer fields (none from our server), then an empty line.
                 while !self.read_line()?.is_empty() {}
@@ -762,6 +1048,47 @@ impl<R: Read> ResponseReader<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_reader_refuses_bad_chunk_sizes_without_panicking() {
+        for line in ["ffffffffffffffec", "ffffffffffffffff", "10000000000000000", "+5", "-1", "", ";x=y", "0x5", " 5", "5\u{0}", "５"] {
+            let wire = format!("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n{line}\r\nhello\r\n0\r\n\r\n");
+            let got = ResponseReader::new(wire.as_bytes()).read_response(false);
+            assert_eq!(got.map_err(|e| e.kind()).err(), Some(io::ErrorKind::InvalidData), "size line {line:?}");
+        }
+        for cl in ["+5", "-5", "5 5", "99999999999999999999999"] {
+            let wire = format!("HTTP/1.1 200 OK\r\nContent-Length: {cl}\r\n\r\nhello");
+            assert!(ResponseReader::new(wire.as_bytes()).read_response(false).is_err(), "Content-Length {cl:?}");
+        }
+        let ext = b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5 ;a=b\r\nhello\r\n0\r\n\r\n";
+        assert_eq!(ResponseReader::new(&ext[..]).read_response(false).unwrap().body, b"hello");
+    }
+
+    #[test]
+    fn gzip_is_negotiated_per_rfc_9110() {
+        assert!(!accepts_gzip(b"gzip;q=0, *")); // `*` is only for codings not listed
+        assert!(!accepts_gzip(b"gzip;Q=0")); // "q" is case-insensitive
+        assert!(!accepts_gzip(b"gzip; q=0.0")); // OWS before the weight
+        assert!(accepts_gzip(b"identity;q=0, gzip;q=0.1"));
+        assert!(!accepts_gzip(b"gzip;q=0.5, identity")); // identity weighs more
+        assert!(!accepts_gzip(b"identity;q=0")); // gzip not listed, no `*`
+        assert!(accepts_gzip(b"identity;q=0, *"));
+        assert!(!accepts_gzip(b"*;q=0"));
+        assert!(!accepts_gzip(b"gzip;q=2")); // not a qvalue: the entry is ignored
+        assert!(!accepts_gzip(b"gzip;q=0.0001"));
+        assert!(accepts_gzip(b"gzip;q=1.000"));
+        assert!(accepts_gzip(b", , gzip")); // empty list elements
+        assert!(!accepts_gzip(b""));
+    }
+
+    #[test]
+    fn path_and_query_accepts_the_absolute_form() {
+        assert_eq!(path_and_query("/chunked?n=2"), ("/chunked", "n=2"));
+        assert_eq!(path_and_query("http://example.com/chunked?n=2"), ("/chunked", "n=2"));
+        assert_eq!(path_and_query("HTTPS://example.com:8443"), ("/", ""));
+        assert_eq!(path_and_query("http://example.com?n=1"), ("/", "n=1"));
+        assert_eq!(path_and_query("*"), ("*", ""));
+    }
 
     #[test]
     fn gzip_is_accepted_unless_its_weight_is_zero() {

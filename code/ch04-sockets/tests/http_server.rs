@@ -166,8 +166,9 @@ fn a_client_that_disconnects_mid_response_does_not_hurt_the_server() {
     let addr = srv.addr();
     {
         let mut s = connect(&addr);
-        // Ten million lines, sent as they are made: far more than we will read.
-        s.write_all(b"GET /chunked?n=10000000 HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        // A million lines (the most `n` may ask for), sent as they are made:
+        // far more than we will read.
+        s.write_all(b"GET /chunked?n=1000000 HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
         let mut some = [0u8; 4096];
         s.read_exact(&mut some).unwrap();
         assert!(some.starts_with(b"HTTP/1.1 200 OK\r\n"));
@@ -251,4 +252,313 @@ fn a_busy_port_is_an_error_that_names_it() {
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains(&format!("binding 127.0.0.1:{port}")) && err.contains("in use"), "{err}");
+}
+
+// ---- RFC 9112 / RFC 9110 MUSTs, one test per rule ----
+
+/// The status line and headers of one raw response (up to the empty line).
+fn head_of(answer: &str) -> &str {
+    answer.split("\r\n\r\n").next().unwrap_or("")
+}
+
+#[test]
+fn a_response_that_says_connection_close_closes_the_connection() {
+    // RFC 9112 §9.6: after sending "close" the server MUST NOT process further requests.
+    let srv = server(2000);
+    let mut s = connect(&srv.addr());
+    s.write_all(b"PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let answer = read_all(&s); // returns only when the server closes
+    assert!(answer.starts_with("HTTP/1.1 405 "), "{answer}");
+    assert!(head_of(&answer).contains("Connection: close"), "{answer}");
+    assert_eq!(answer.matches("HTTP/1.1 ").count(), 1, "a request after `Connection: close` was answered: {answer}");
+}
+
+#[test]
+fn a_405_carries_allow() {
+    // RFC 9110 §15.5.6: the origin server MUST generate an Allow header field in a 405.
+    let srv = server(2000);
+    for (req, allow) in [
+        (&b"DELETE / HTTP/1.1\r\nHost: x\r\n\r\n"[..], "Allow: GET, HEAD\r\n"),
+        (b"GET /echo HTTP/1.1\r\nHost: x\r\n\r\n", "Allow: POST\r\n"),
+    ] {
+        let mut s = connect(&srv.addr());
+        s.write_all(req).unwrap();
+        let answer = read_all(&s);
+        assert!(answer.starts_with("HTTP/1.1 405 ") && head_of(&answer).contains(allow.trim_end()), "{answer}");
+    }
+}
+
+#[test]
+fn a_request_without_host_or_with_two_gets_400() {
+    // RFC 9112 §3.2: MUST respond 400 to an HTTP/1.1 request without Host, and to
+    // any request with more than one Host line (or an invalid Host value).
+    let srv = server(2000);
+    for req in [
+        &b"GET / HTTP/1.1\r\n\r\n"[..],
+        b"GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: a\r\nhost: a\r\n\r\n",
+        b"GET / HTTP/1.0\r\nHost: a\r\nHost: b\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: a b\r\n\r\n",
+        b"GET / HTTP/1.1\r\nHost: a/b\r\n\r\n",
+    ] {
+        let mut s = connect(&srv.addr());
+        s.write_all(req).unwrap();
+        let answer = read_all(&s);
+        assert!(answer.starts_with("HTTP/1.1 400 "), "{:?} got {answer}", String::from_utf8_lossy(req));
+    }
+    // HTTP/1.0 had no Host requirement; an empty Host is valid (RFC 9110 §7.2).
+    for req in [&b"GET / HTTP/1.0\r\n\r\n"[..], b"GET / HTTP/1.1\r\nHost:\r\nConnection: close\r\n\r\n", b"GET / HTTP/1.1\r\nHost: [::1]:80\r\nConnection: close\r\n\r\n"] {
+        let mut s = connect(&srv.addr());
+        s.write_all(req).unwrap();
+        let answer = read_all(&s);
+        assert!(answer.starts_with("HTTP/1.1 200 "), "{:?} got {answer}", String::from_utf8_lossy(req));
+    }
+}
+
+#[test]
+fn an_http_1_0_client_never_gets_a_chunked_response() {
+    // RFC 9112 §6.1: MUST NOT send Transfer-Encoding unless the request is HTTP/1.1.
+    let srv = server(2000);
+    for req in [
+        &b"GET /chunked?n=3 HTTP/1.0\r\n\r\n"[..],
+        b"GET /chunked?n=3 HTTP/1.0\r\nConnection: keep-alive\r\nAccept-Encoding: gzip\r\n\r\n",
+    ] {
+        let mut s = connect(&srv.addr());
+        s.write_all(req).unwrap();
+        let mut raw = Vec::new();
+        (&s).read_to_end(&mut raw).unwrap(); // the body ends where the connection does
+        let text = String::from_utf8_lossy(&raw);
+        let head = head_of(&text).to_ascii_lowercase();
+        assert!(head.starts_with("http/1.1 200 ") && !head.contains("transfer-encoding"), "{text}");
+        assert!(head.contains("connection: close"), "{text}");
+        let body = &raw[raw.windows(4).position(|w| w == b"\r\n\r\n").unwrap() + 4..];
+        let plain = if head.contains("content-encoding: gzip") {
+            let mut out = Vec::new();
+            flate2::read::GzDecoder::new(body).read_to_end(&mut out).unwrap();
+            out
+        } else {
+            body.to_vec()
+        };
+        assert_eq!(plain, b"line 1 of 3\nline 2 of 3\nline 3 of 3\n");
+    }
+}
+
+#[test]
+fn http_1_0_keep_alive_is_answered_with_keep_alive() {
+    // An HTTP/1.0 client keeps the connection only if the response says so (RFC 9112 §9.3).
+    let srv = server(2000);
+    let mut s = connect(&srv.addr());
+    s.write_all(b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET / HTTP/1.0\r\n\r\n").unwrap();
+    let answer = read_all(&s);
+    assert_eq!(answer.matches("HTTP/1.1 200 OK").count(), 2, "{answer}");
+    let first = answer.split("Hello World\n").next().unwrap();
+    assert!(first.contains("Connection: keep-alive\r\n"), "{answer}");
+}
+
+#[test]
+fn content_length_must_be_digits_and_duplicates_must_agree() {
+    // RFC 9110 §8.6: Content-Length = 1*DIGIT; RFC 9112 §6.3 rule 5: invalid -> 400 and close.
+    let srv = server(2000);
+    for cl in ["+5", "-5", " 5 5", "5,6", "0x5", "5.0", "", "99999999999999999999999", "５"] {
+        let mut s = connect(&srv.addr());
+        s.write_all(format!("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: {cl}\r\n\r\nhello").as_bytes()).unwrap();
+        let answer = read_all(&s);
+        assert!(answer.starts_with("HTTP/1.1 400 "), "Content-Length {cl:?} got {answer}");
+    }
+    let mut s = connect(&srv.addr());
+    s.write_all(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!").unwrap();
+    assert!(read_all(&s).starts_with("HTTP/1.1 400 "));
+    // Agreeing duplicates are one length (RFC 9110 §8.6 allows either answer; we accept).
+    let mut s = connect(&srv.addr());
+    s.write_all(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello").unwrap();
+    let answer = read_all(&s);
+    assert!(answer.starts_with("HTTP/1.1 200 ") && answer.ends_with("\r\n\r\nhello"), "{answer}");
+}
+
+#[test]
+fn a_transfer_coding_other_than_final_chunked_gets_400() {
+    // RFC 9112 §6.3 rule 4: chunked not final -> 400 and close; §6.1: TE in HTTP/1.0 is faulty framing.
+    let srv = server(2000);
+    for req in [
+        &b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip\r\n\r\n"[..],
+        b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n",
+        b"POST /echo HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
+    ] {
+        let mut s = connect(&srv.addr());
+        s.write_all(req).unwrap();
+        let answer = read_all(&s);
+        assert!(answer.starts_with("HTTP/1.1 400 "), "{:?} got {answer}", String::from_utf8_lossy(req));
+    }
+}
+
+#[test]
+fn accept_encoding_is_negotiated_per_rfc_9110() {
+    let srv = server(2000);
+    let cases = [
+        ("gzip;q=0, *", false),
+        ("gzip;Q=0", false),
+        ("GZIP", true),
+        ("*", true),
+        ("*;q=0", false),
+        ("identity;q=0, gzip;q=0.1", true),
+        ("br;q=1.0, gzip;q=0.8", true),
+        ("gzip;q=0.000", false),
+        ("gzip;q=0.001", true),
+        ("x-gzip", true),
+        ("", false),
+    ];
+    for (value, gzip) in cases {
+        let mut s = connect(&srv.addr());
+        s.write_all(format!("GET / HTTP/1.1\r\nHost: x\r\nAccept-Encoding: {value}\r\nConnection: close\r\n\r\n").as_bytes()).unwrap();
+        let answer = read_all(&s);
+        assert_eq!(head_of(&answer).contains("Content-Encoding: gzip"), gzip, "Accept-Encoding: {value:?} got {answer}");
+    }
+}
+
+#[test]
+fn an_absolute_form_target_is_accepted() {
+    // RFC 9112 §3.2.2: a server MUST accept the absolute-form; the path is what routes.
+    let srv = server(2000);
+    let mut s = connect(&srv.addr());
+    s.write_all(
+        b"GET http://x/ HTTP/1.1\r\nHost: x\r\n\r\n\
+          GET HTTP://127.0.0.1:8888/chunked?n=1 HTTP/1.1\r\nHost: y\r\n\r\n\
+          GET http://x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+    )
+    .unwrap();
+    let mut r = ResponseReader::new(&s);
+    assert_eq!(r.read_response(false).unwrap().body, b"Hello World\n");
+    assert_eq!(r.read_response(false).unwrap().body, b"line 1 of 1\n");
+    assert_eq!(r.read_response(false).unwrap().body, b"Hello World\n");
+}
+
+// ---- Robustness ----
+
+#[test]
+fn every_query_parameter_is_bounded() {
+    let srv = server(2000);
+    for target in ["/chunked?n=1000001", "/chunked?n=18446744073709551616", "/chunked?n=-1", "/chunked?n=x", "/chunked?n="] {
+        let mut s = connect(&srv.addr());
+        s.write_all(format!("GET {target} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes()).unwrap();
+        let answer = read_all(&s);
+        assert!(answer.starts_with("HTTP/1.1 400 "), "{target} got {}", &answer[..answer.len().min(200)]);
+    }
+}
+
+#[test]
+fn a_slow_reading_client_cannot_hold_a_thread_for_ever() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    use std::sync::Arc;
+    // A 1 s deadline per response; the client reads 16 KiB every 100 ms, so each
+    // send(2) completes well within 1 s but the whole response would take minutes.
+    let mut srv = server(1000);
+    let s = connect(&srv.addr());
+    (&s).write_all(b"GET /chunked?n=1000000 HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+    let done = Arc::new(AtomicBool::new(false));
+    let reader = {
+        let done = done.clone();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 16 * 1024];
+            while !done.load(Ordering::SeqCst) {
+                match (&s).read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) => std::thread::sleep(Duration::from_millis(100)),
+                }
+            }
+        })
+    };
+    let start = std::time::Instant::now();
+    let line = srv.wait_for("close ");
+    done.store(true, Ordering::SeqCst);
+    assert!(line.contains("error: "), "{line}");
+    assert!(start.elapsed() < Duration::from_secs(8), "the response ran {:?} past a 1 s deadline", start.elapsed());
+    let _ = reader.join();
+}
+
+#[test]
+fn logging_to_a_broken_stdout_does_not_panic_or_drop_clients() {
+    use std::io::BufRead;
+    use std::process::Stdio;
+    // `http-server --port 0 | head -1`: stdout is a pipe whose reader has gone,
+    // so every later write(2) to it fails with EPIPE.
+    let mut child = Command::new(SERVER)
+        .args(["--port", "0", "--timeout-ms", "1000", "--max-seconds", "30"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting http-server");
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut first = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap()).read_line(&mut first).unwrap(); // reader dropped: pipe broken
+    let stderr = child.stderr.take().unwrap();
+    let child = Kill(child);
+    let addr = first.split_whitespace().last().unwrap().trim_start_matches("http://").to_string();
+    for _ in 0..3 {
+        let mut s = connect(&addr);
+        s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+        let answer = read_all(&s);
+        assert!(answer.starts_with("HTTP/1.1 200 OK\r\n") && answer.ends_with("Hello World\n"), "got {answer:?}");
+    }
+    drop(child); // kill, so stderr reaches EOF
+    let mut err = String::new();
+    std::io::BufReader::new(stderr).read_to_string(&mut err).unwrap();
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn nonsense_flag_values_are_errors_not_panics() {
+    use std::process::Stdio;
+    for (flag, value) in [("--timeout-ms", "0"), ("--max-seconds", "-1"), ("--max-seconds", "1e300")] {
+        let mut child = Command::new(SERVER)
+            .args(["--port", "0", flag, value])
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("starting http-server");
+        let end = std::time::Instant::now() + Duration::from_secs(5);
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break Some(status);
+            }
+            if std::time::Instant::now() > end {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let mut err = String::new();
+        child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+        assert_eq!(status.and_then(|s| s.code()), Some(1), "{flag} {value} did not exit with an error: {err}");
+        assert!(err.contains(flag.trim_start_matches('-')) && !err.contains("panicked"), "{flag} {value}: {err}");
+    }
+}
+
+#[test]
+fn connections_over_the_limit_get_503() {
+    let mut srv = Running::start(SERVER, &["--port", "0", "--max-connections", "1", "--max-seconds", "60"]);
+    let first = connect(&srv.addr());
+    srv.wait_for("accept "); // the first connection has its thread
+    let second = connect(&srv.addr());
+    assert!(read_all(&second).starts_with("HTTP/1.1 503 "));
+    drop(first);
+    srv.wait_for("close ");
+    // The slot is freed just after that log line: ask until it is (at most 2 s).
+    for attempt in 0.. {
+        let mut third = connect(&srv.addr());
+        let _ = third.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        let mut answer = Vec::new();
+        let _ = third.read_to_end(&mut answer);
+        if answer.starts_with(b"HTTP/1.1 200 ") {
+            break;
+        }
+        assert!(attempt < 100, "still refused: {}", String::from_utf8_lossy(&answer));
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }

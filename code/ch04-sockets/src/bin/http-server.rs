@@ -8,11 +8,14 @@
 //!   curl -v http://127.0.0.1:8888/ http://127.0.0.1:8888/chunked   (one connection)
 //!
 //! Flags: --port P (0 = any free port; the bound address is printed first),
-//! --timeout-ms T (keep-alive / read deadline, default 5000), --max-requests N
-//! and --max-seconds S (stop after that many responses or seconds), --quiet.
+//! --timeout-ms T (read deadline per request head, keep-alive idle time, and
+//! write deadline per response; default 5000), --max-connections C (default
+//! 512), --max-requests N and --max-seconds S (stop after that many responses
+//! or seconds), --quiet.
 //! Look for: one `accept` line per connection, one line per request, and the
 //! reason each connection closed (ClientDone, Timeout, BadRequest(400) …).
 
+use std::io::Write;
 use std::process::ExitCode;
 use std::thread;
 use std::time::Duration;
@@ -21,26 +24,38 @@ use ch04_sockets::args::Args;
 use ch04_sockets::http::{Config, Server};
 
 fn run() -> Result<(), String> {
-    let args = Args::parse(&["port=", "timeout-ms=", "max-requests=", "max-seconds=", "quiet"])?;
+    let args = Args::parse(&["port=", "timeout-ms=", "max-connections=", "max-requests=", "max-seconds=", "quiet"])?;
     let port: u16 = args.get("port", 8888)?;
+    let timeout_ms: u64 = args.get("timeout-ms", 5000)?;
+    if timeout_ms == 0 {
+        // set_read_timeout(Some(0)) is an error: zero would mean "no timeout" to the kernel.
+        return Err("--timeout-ms must be at least 1".into());
+    }
+    // Checked here: Duration::from_secs_f64 panics on a negative or huge value.
+    let max_seconds = match args.opt::<f64>("max-seconds")? {
+        Some(secs) => Some(Duration::try_from_secs_f64(secs).map_err(|e| format!("--max-seconds {secs}: {e}"))?),
+        None => None,
+    };
     let config = Config {
-        timeout: Duration::from_millis(args.get("timeout-ms", 5000)?),
+        timeout: Duration::from_millis(timeout_ms),
+        max_connections: args.get("max-connections", Config::default().max_connections)?,
         max_requests: args.opt("max-requests")?,
         log: !args.flag("quiet"),
         ..Config::default()
     };
     let server = Server::bind(port, config).map_err(|e| format!("binding 127.0.0.1:{port}: {e}"))?;
     // Tests and scripts read this line to learn the port the kernel chose.
-    println!("listening on http://{}", server.local_addr());
-    if let Some(secs) = args.opt::<f64>("max-seconds")? {
+    // Not println!: it panics if stdout is a pipe nobody reads any more.
+    let _ = writeln!(std::io::stdout(), "listening on http://{}", server.local_addr());
+    if let Some(limit) = max_seconds {
         let stopper = server.stopper();
         thread::spawn(move || {
-            thread::sleep(Duration::from_secs_f64(secs));
+            thread::sleep(limit);
             stopper.stop();
         });
     }
     let served = server.run().map_err(|e| format!("accepting on port {port}: {e}"))?;
-    println!("stopped after {served} responses");
+    let _ = writeln!(std::io::stdout(), "stopped after {served} responses");
     Ok(())
 }
 
