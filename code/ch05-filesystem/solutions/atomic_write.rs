@@ -14,11 +14,6 @@ pub fn write_atomically(path: &Path, data: &[u8]) -> io::Result<()> {
     let name = path
         .file_name()
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, format!("{}: no file name", path.display())))?;
-    let mut tmp_name = std::ffi::OsString::from(".");
-    tmp_name.push(name);
-    tmp_name.push(format!(".tmp{}", std::process::id()));
-    let tmp = dir.join(tmp_name);
-
     // The old file's permission bits, if there is an old file.
     let old_mode = match fs::metadata(path) {
         Ok(meta) => Some(meta.permissions()),
@@ -26,22 +21,33 @@ pub fn write_atomically(path: &Path, data: &[u8]) -> io::Result<()> {
         Err(e) => return Err(e),
     };
 
+    // create_new (O_EXCL) never opens someone else's temp file: on EEXIST,
+    // try the next name. Only the file we created is ours to remove.
+    let mut n = 0;
+    let (tmp, mut file) = loop {
+        let mut tmp_name = std::ffi::OsString::from(".");
+        tmp_name.push(name);
+        tmp_name.push(format!(".{}.{n}.tmp", std::process::id()));
+        let tmp = dir.join(tmp_name);
+        match File::options().write(true).create_new(true).open(&tmp) {
+            Ok(file) => break (tmp, file),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists && n < 1000 => n += 1,
+            Err(e) => return Err(e),
+        }
+    };
+
     let result = (|| {
-        // create_new: O_EXCL, so we never clobber someone else's temp file.
-        let mut file = File::options().write(true).create_new(true).open(&tmp)?;
         file.write_all(data)?;
         if let Some(perms) = old_mode {
             file.set_permissions(perms)?;
         }
         file.sync_all()?;
-        drop(file);
-        fs::rename(&tmp, path)?;
-        File::open(&dir)?.sync_all()
+        fs::rename(&tmp, path)
     })();
-    if result.is_err() {
-        // Best effort: the temp file may not exist (create failed) or may
-        // already be renamed (only the directory fsync failed).
-        let _ = fs::remove_file(&tmp);
+    drop(file);
+    if let Err(e) = result {
+        let _ = fs::remove_file(&tmp); // ours, and not renamed
+        return Err(e);
     }
-    result
+    File::open(&dir)?.sync_all()
 }

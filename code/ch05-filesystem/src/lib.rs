@@ -1,9 +1,9 @@
 //! Shared pieces of the chapter 5 examples: a scratch directory that cleans
-//! up after itself, the durable write the chapter builds, and the exercise wiring.
+//! up after itself, the durable replace the chapter builds, and the exercise wiring.
 
-use std::fs::{self, File};
-use std::io::{self, Write};
-use std::path::{Path, PathBuf};
+use std::fs;
+use std::io;
+use std::path::PathBuf;
 
 /// The directory an example works in: the one named by its first argument,
 /// or a fresh temporary one (removed when the returned guard is dropped).
@@ -20,25 +20,11 @@ pub fn scratch_dir(arg: Option<String>) -> io::Result<(PathBuf, Option<tempfile:
     }
 }
 
-/// Replace `path` with `data` so that after a crash the file holds either the
-/// old contents or the new, never a mix, and the new contents survive a power
-/// cut once this returns: write a temp file in the same directory, fsync it,
-/// rename it over `path`, fsync the directory.
-pub fn durable_write(path: &Path, data: &[u8]) -> io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = path.file_name().ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "no file name"))?;
-    let mut tmp_name = name.to_os_string();
-    tmp_name.push(format!(".tmp.{}", std::process::id()));
-    let tmp = dir.join(tmp_name);
-
-    let mut file = File::create(&tmp)?; // openat(O_WRONLY|O_CREAT|O_TRUNC)
-    file.write_all(data)?; // write(2): into the page cache
-    file.sync_all()?; // fsync(2): data and metadata to the disk
-    drop(file);
-    fs::rename(&tmp, path)?; // rename(2): atomic switch of the name
-    File::open(dir)?.sync_all()?; // fsync(2) of the directory: the rename itself
-    Ok(())
-}
+/// The durable replace (temp file, fsync, rename, fsync of the directory),
+/// shown on the page "The page cache and a durable write".
+#[path = "durable.rs"]
+pub mod durable;
+pub use durable::{durable_replace, durable_replace_steps};
 
 /// The reader's files, stubs until solved. Always compiled, so they must build.
 #[path = "../exercises"]

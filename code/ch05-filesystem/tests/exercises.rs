@@ -56,6 +56,78 @@ mod atomic_write {
     }
 
     #[test]
+    fn concurrent_writers_in_one_process_all_succeed() {
+        // Threads share a pid: a temp name made from the pid alone collides,
+        // and a writer that removes a temp file it did not create breaks
+        // another writer's rename.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("shared.txt");
+        std::thread::scope(|s| {
+            for i in 0..4u8 {
+                let path = &path;
+                s.spawn(move || {
+                    for _ in 0..50 {
+                        write_atomically(path, &vec![b'a' + i; 100 * (i as usize + 1)]).unwrap_or_else(|e| panic!("writer {i}: {e}"));
+                    }
+                });
+            }
+        });
+        assert_eq!(names(dir.path()), ["shared.txt"]);
+    }
+
+    /// Not a test on its own: the child that the strace test below runs.
+    #[test]
+    fn traced_child() {
+        let Some(path) = std::env::var_os("CH05_TRACED_WRITE") else { return };
+        write_atomically(std::path::Path::new(&path), b"new\n").unwrap();
+    }
+
+    /// The two fsyncs cannot be seen in the files a test can read (the page
+    /// cache serves them either way), only in the system calls: this runs
+    /// `traced_child` under strace and checks fsync(temp) -> rename ->
+    /// fsync(directory). (As root, tests/durable.rs also cuts the power.)
+    #[test]
+    fn fsyncs_the_temp_file_before_the_rename_and_the_directory_after() {
+        let skip = |why: String| {
+            assert!(std::env::var("CI").as_deref() != Ok("true"), "CI=true, but {why}");
+            eprintln!("skipping the strace check: {why}");
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap(); // strace -y prints resolved paths
+        let target = root.join("config.txt");
+        fs::write(&target, "old\n").unwrap();
+        let log = root.join("..trace");
+        let out = match std::process::Command::new("strace")
+            .args(["-f", "-qq", "-y", "-e", "trace=fsync,fdatasync,rename,renameat,renameat2", "-o"])
+            .arg(&log)
+            .arg(std::env::current_exe().unwrap())
+            .args(["--exact", "atomic_write::traced_child", "--test-threads=1"])
+            .env("CH05_TRACED_WRITE", &target)
+            .output()
+        {
+            Ok(out) => out,
+            Err(e) => return skip(format!("cannot run strace: {e}")),
+        };
+        let trace = fs::read_to_string(&log).unwrap_or_default();
+        if !out.status.success() && trace.is_empty() {
+            return skip(format!("strace failed: {}", String::from_utf8_lossy(&out.stderr).trim()));
+        }
+        assert!(out.status.success(), "the traced write failed:\n{}", String::from_utf8_lossy(&out.stdout));
+        // Each line: PID syscall(args) = result. Keep "syscall(args) = result".
+        let calls: Vec<&str> = trace.lines().filter_map(|l| l.split_once(' ').map(|(_, c)| c.trim_start())).collect();
+        let quoted = |c: &str| c.split('"').skip(1).step_by(2).map(str::to_string).collect::<Vec<_>>();
+        let target_s = target.to_str().unwrap();
+        let Some(r) = calls.iter().position(|c| c.starts_with("rename") && c.ends_with("= 0") && quoted(c).last().map(String::as_str) == Some(target_s))
+        else {
+            panic!("no successful rename to {target_s} in the trace:\n{trace}")
+        };
+        let tmp = quoted(calls[r])[0].clone();
+        let synced = |c: &str, p: &str| (c.starts_with("fsync(") || c.starts_with("fdatasync(")) && c.contains(&format!("<{p}>)")) && c.ends_with("= 0");
+        assert!(calls[..r].iter().any(|c| synced(c, &tmp)), "no fsync of the temp file {tmp} before the rename:\n{trace}");
+        assert!(calls[r..].iter().any(|c| synced(c, root.to_str().unwrap())), "no fsync of the directory after the rename:\n{trace}");
+    }
+
+    #[test]
     fn a_missing_directory_is_an_error() {
         let dir = tempfile::tempdir().unwrap();
         let err = write_atomically(&dir.path().join("no/such/dir/f"), b"x").unwrap_err();

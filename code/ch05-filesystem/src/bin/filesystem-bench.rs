@@ -115,7 +115,7 @@ fn run() -> io::Result<()> {
     })?;
     row(&mut rows, "write 4 KiB + fsync", t, "write_fsync", "Go: f.Sync()");
     let target = d.join("config");
-    let t = time(durable, || ch05_filesystem::durable_write(&target, &block))?;
+    let t = time(durable, || ch05_filesystem::durable_replace(&target, &block))?;
     row(&mut rows, "durable replace (tmp+fsync+rename+fsync)", t, "durable", "");
     drop(f);
 

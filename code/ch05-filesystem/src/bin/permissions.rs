@@ -64,9 +64,12 @@ fn run() -> io::Result<()> {
     }
     if euid.is_root() {
         println!("as uid 65534 (nobody), other bits apply:");
-        let exe = std::env::current_exe()?;
-        // The child needs to reach our executable as nobody; if it cannot
-        // (say, it lives under a 0700 directory), say so and go on.
+        // The child must reach the executable as nobody, and ours may sit
+        // under a 0700 directory (/root, a private $HOME, a mktemp -d):
+        // run a copy from the top directory, which everyone may traverse.
+        let exe = top.path().join("permissions-probe");
+        fs::copy(std::env::current_exe()?, &exe)?;
+        fs::set_permissions(&exe, Permissions::from_mode(0o755))?;
         match Command::new(&exe).arg("--probe").args(&dirs).uid(65534).gid(65534).output() {
             Ok(out) => {
                 print!("{}", String::from_utf8_lossy(&out.stdout));
