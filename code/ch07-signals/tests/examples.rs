@@ -126,3 +126,82 @@ fn the_bench_runs_in_quick_mode_and_prints_every_row() {
         assert!(out.contains(row), "missing {row}: {out}");
     }
 }
+
+/// Runs `bin` and kills it if it has not finished within `limit`: a hang is a
+/// test failure, not a test that never ends.
+fn run_with_deadline(bin: &str, args: &[&str], limit: std::time::Duration) -> String {
+    let mut child = Command::new(bin)
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| panic!("running {bin}: {e}"));
+    let start = std::time::Instant::now();
+    while child.try_wait().expect("try_wait").is_none() {
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{bin} {args:?} still running after {limit:?}: it hung, and was killed");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().expect("collecting output");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{bin} failed: {}\n{text}", out.status);
+    text
+}
+
+#[test]
+fn a_full_self_pipe_does_not_block_the_handler() {
+    // 100 000 signals and no reader: a blocking write end fills after 65 536
+    // bytes and the next write(2) blocks inside the handler, forever.
+    let out = run_with_deadline(
+        env!("CARGO_BIN_EXE_sigaction-raw"),
+        &["--flood", "100000"],
+        std::time::Duration::from_secs(60),
+    );
+    assert!(out.contains("sent 100000 signals, handler ran 100000 times"), "{out}");
+    assert!(out.contains("65536 bytes wait in the pipe"), "{out}");
+}
+
+#[test]
+fn println_in_a_handler_interleaves_or_aborts_but_does_not_deadlock() {
+    let out = run(env!("CARGO_BIN_EXE_handler-println"), &[]);
+    let (case1, case2) = out.split_once("case 2:").expect("two cases");
+    // Same thread re-enters stdout's ReentrantLock: the line is cut in two.
+    assert!(case1.contains("main: before [handler's println!]\n  stdout: x after"), "{out}");
+    assert!(case1.contains("exited with status 0"), "{out}");
+    // Inside a write: the RefCell is borrowed, the panic cannot unwind.
+    assert!(case2.contains("RefCell already borrowed"), "{out}");
+    assert!(case2.contains("panic in a function that cannot unwind"), "{out}");
+    assert!(case2.contains("killed by SIGABRT"), "{out}");
+}
+
+#[test]
+fn a_handler_that_locks_a_mutex_held_by_the_interrupted_code_hangs_for_good() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_handler-deadlock"))
+        .arg("--no-watchdog")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawning handler-deadlock");
+    let mut lines = BufReader::new(child.stdout.take().expect("piped"));
+    let mut first = String::new();
+    lines.read_line(&mut first).expect("reading its first line");
+    assert_eq!(first, "main: holding the STATS lock, raising SIGUSR1\n");
+    // It is expected to hang: give it 2 s to prove otherwise.
+    std::thread::sleep(std::time::Duration::from_secs(2));
+    let still_running = child.try_wait().expect("try_wait").is_none();
+    let pid = child.id();
+    let state = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/status")).unwrap_or_default();
+    let wchan = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/wchan")).unwrap_or_default();
+    let _ = child.kill();
+    let status = child.wait().expect("reaping handler-deadlock");
+    let mut rest = String::new();
+    let _ = std::io::Read::read_to_string(&mut lines, &mut rest);
+    assert!(still_running, "it finished on its own ({status}): no deadlock? {rest}");
+    assert!(state.contains("State:\tS (sleeping)"), "{state}");
+    assert!(wchan.contains("futex") || wchan == "0", "asleep elsewhere: {wchan}");
+    assert!(!rest.contains("handler returned"), "{rest}");
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(status.signal(), Some(libc::SIGKILL), "{status}");
+}

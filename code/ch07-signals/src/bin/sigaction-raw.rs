@@ -4,9 +4,12 @@
 //! is not in a handler, reads the pipe and may then do anything.
 //!
 //! Run: cargo run -p ch07-signals --bin sigaction-raw
+//!      cargo run -p ch07-signals --bin sigaction-raw -- --flood 100000
 //!
 //! Look for: the counter goes up once per signal and the bytes read from the
-//! pipe name the signals, in the order they were sent.
+//! pipe name the signals, in the order they were sent. With `--flood N`, N
+//! signals arrive while nobody reads: the pipe fills at 65536 bytes, and the
+//! handler keeps running because the pipe's write end is non-blocking.
 
 use std::fs::File;
 use std::io::Read;
@@ -16,7 +19,8 @@ use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
 
 use nix::errno::Errno;
 use nix::sys::signal::{kill, sigaction, SaFlags, SigAction, SigHandler, SigSet, Signal};
-use nix::unistd::{getpid, pipe};
+use nix::fcntl::{fcntl, FcntlArg, OFlag};
+use nix::unistd::{getpid, pipe2};
 
 // ANCHOR: handler
 static CAUGHT: AtomicUsize = AtomicUsize::new(0);
@@ -24,14 +28,18 @@ static PIPE_WRITE_FD: AtomicI32 = AtomicI32::new(-1);
 
 /// Runs in the middle of whatever the thread was doing. Allowed: atomics and
 /// the async-signal-safe functions of `man 7 signal-safety`, write(2) among
-/// them. Not allowed: println!, allocation, locks (the interrupted code may
-/// hold the very lock we would wait for).
+/// them. Not allowed: println! (it may find stdout's buffer borrowed by the
+/// code we interrupted, panic, and abort the process), allocation and locks
+/// (the interrupted code may hold the very lock we would wait for, forever).
 extern "C" fn handler(signo: libc::c_int) {
     let saved_errno = Errno::last_raw();
     CAUGHT.fetch_add(1, Ordering::SeqCst);
     let byte = signo as u8;
     // SAFETY: write(2) is async-signal-safe and `byte` outlives the call.
-    unsafe {
+    // The write end is O_NONBLOCK: if the pipe is full, write fails with
+    // EAGAIN instead of blocking in the handler. Ignoring that is right:
+    // a full pipe already holds plenty of wake-ups for the reader.
+    let _ = unsafe {
         libc::write(
             PIPE_WRITE_FD.load(Ordering::SeqCst),
             (&byte as *const u8).cast(),
@@ -43,7 +51,22 @@ extern "C" fn handler(signo: libc::c_int) {
 // ANCHOR_END: handler
 
 fn main() -> ExitCode {
-    match run() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let flood = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
+        [] => None,
+        ["--flood", n] => match n.parse::<usize>() {
+            Ok(n) => Some(n),
+            Err(e) => {
+                eprintln!("sigaction-raw: --flood {n}: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+        _ => {
+            eprintln!("usage: sigaction-raw [--flood N]");
+            return ExitCode::from(if args.iter().any(|a| a == "--help") { 0 } else { 2 });
+        }
+    };
+    match run(flood) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("sigaction-raw: {e}");
@@ -52,9 +75,14 @@ fn main() -> ExitCode {
     }
 }
 
-fn run() -> Result<(), String> {
+fn run(flood: Option<usize>) -> Result<(), String> {
     // ANCHOR: install
-    let (read_end, write_end): (OwnedFd, OwnedFd) = pipe().map_err(|e| format!("pipe: {e}"))?;
+    let (read_end, write_end): (OwnedFd, OwnedFd) =
+        pipe2(OFlag::O_CLOEXEC).map_err(|e| format!("pipe2: {e}"))?;
+    // Only the write end is non-blocking: the handler must never wait, the
+    // reader may.
+    fcntl(&write_end, FcntlArg::F_SETFL(OFlag::O_NONBLOCK))
+        .map_err(|e| format!("fcntl(F_SETFL, O_NONBLOCK): {e}"))?;
     PIPE_WRITE_FD.store(write_end.as_raw_fd(), Ordering::SeqCst);
     // sa_mask: signals blocked while the handler runs (the caught one always is).
     // SA_RESTART: restart read(2) & co. instead of failing them with EINTR.
@@ -73,6 +101,10 @@ fn run() -> Result<(), String> {
         );
     }
     // ANCHOR_END: install
+
+    if let Some(n) = flood {
+        return flood_without_reading(n, read_end);
+    }
 
     // ANCHOR: deliver
     let me = getpid();
@@ -98,5 +130,25 @@ fn run() -> Result<(), String> {
         println!("read byte {b:>2} from the pipe: {name}");
     }
     // ANCHOR_END: deliver
+    Ok(())
+}
+
+/// `--flood N`: N signals while nobody reads the pipe, as when the reading
+/// thread is busy. A pipe holds 64 KiB (pipe(7)), so from the 65 537th signal
+/// on, the handler's write(2) finds the pipe full.
+fn flood_without_reading(n: usize, read_end: OwnedFd) -> Result<(), String> {
+    let me = getpid();
+    for i in 0..n {
+        kill(me, Signal::SIGUSR1).map_err(|e| format!("kill(self, SIGUSR1) #{i}: {e}"))?;
+    }
+    let mut queued: libc::c_int = 0;
+    // SAFETY: FIONREAD writes one c_int through the pointer, which is valid.
+    if unsafe { libc::ioctl(read_end.as_raw_fd(), libc::FIONREAD, &mut queued) } < 0 {
+        return Err(format!("ioctl(FIONREAD): {}", Errno::last()));
+    }
+    println!(
+        "sent {n} signals, handler ran {} times, {queued} bytes wait in the pipe",
+        CAUGHT.load(Ordering::SeqCst)
+    );
     Ok(())
 }

@@ -21,6 +21,7 @@ use std::process::{Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicI32, Ordering};
 use std::time::{Duration, Instant};
 
+use nix::fcntl::{fcntl, FcntlArg, OFlag};
 use nix::sys::signal::{kill, sigaction, SaFlags, SigAction, SigHandler, SigSet, Signal};
 use nix::sys::signalfd::SignalFd;
 use nix::unistd::{getppid, Pid};
@@ -96,7 +97,9 @@ static HANDLER_PIPE: AtomicI32 = AtomicI32::new(-1);
 extern "C" fn write_byte(_: libc::c_int) {
     let saved = nix::errno::Errno::last_raw();
     // SAFETY: write(2) is async-signal-safe; the buffer is a static byte.
-    unsafe {
+    // The write end is O_NONBLOCK, so a full pipe fails (EAGAIN, ignored)
+    // instead of blocking in the handler.
+    let _ = unsafe {
         libc::write(
             HANDLER_PIPE.load(Ordering::Relaxed),
             b"!".as_ptr().cast(),
@@ -132,8 +135,11 @@ impl Receiver {
                 Receiver::Signalfd(SignalFd::new(&usr1).map_err(|e| format!("signalfd: {e}"))?)
             }
             "handler" => {
-                let (read, write): (OwnedFd, OwnedFd) =
-                    nix::unistd::pipe().map_err(|e| format!("pipe: {e}"))?;
+                let (read, write): (OwnedFd, OwnedFd) = nix::unistd::pipe2(OFlag::O_CLOEXEC)
+                    .map_err(|e| format!("pipe2: {e}"))?;
+                // A handler must never block: a full pipe gives EAGAIN instead.
+                fcntl(&write, FcntlArg::F_SETFL(OFlag::O_NONBLOCK))
+                    .map_err(|e| format!("fcntl(F_SETFL, O_NONBLOCK): {e}"))?;
                 HANDLER_PIPE.store(write.as_raw_fd(), Ordering::SeqCst);
                 std::mem::forget(write); // the handler writes to it for the process's life
                 let action = SigAction::new(
