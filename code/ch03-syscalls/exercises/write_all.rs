@@ -1,7 +1,9 @@
 //! Exercise: write all of a buffer, handling partial writes and EINTR.
 //!
-//! Task: write(2) may write fewer bytes than asked (a pipe, a socket, a signal
-//! arriving mid-way) or fail with EINTR. `write_all_with(write, buf)` calls
+//! Task: write(2) may write fewer bytes than asked (a non-blocking pipe or
+//! socket that fills up, a signal caught after part of the data went out, a
+//! full disk; a blocking pipe write, though, waits for all of it) or fail
+//! with EINTR. `write_all_with(write, buf)` calls
 //! `write` until all of `buf` is written: after a short write, go on with the
 //! rest; on `Interrupted`, try again; if `write` returns `Ok(0)`, fail with
 //! `io::ErrorKind::WriteZero` (it would loop forever); return other errors.

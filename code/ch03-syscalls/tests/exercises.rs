@@ -120,7 +120,8 @@ mod count_syscalls {
 mod write_all {
     use super::answers::write_all::{write_all_fd, write_all_with};
     use std::io::{self, Read};
-    use std::os::fd::AsFd;
+    use std::os::fd::{AsFd, AsRawFd};
+    use std::time::{Duration, Instant};
 
     #[test]
     fn short_writes_and_eintr_still_write_everything() {
@@ -155,6 +156,10 @@ mod write_all {
         assert_eq!(err.raw_os_error(), Some(libc::EPIPE));
     }
 
+    /// An integration test: the answer works on a real fd. It cannot catch a
+    /// `write_all_fd` that ignores short counts, because a *blocking* pipe
+    /// write never returns short by itself (pipe(7): "the write(2) blocks
+    /// until n bytes have been written"); the next test makes one that does.
     #[test]
     fn a_megabyte_goes_through_a_pipe() {
         let (r, w) = nix::unistd::pipe().unwrap();
@@ -167,5 +172,57 @@ mod write_all {
         write_all_fd(w.as_fd(), &data).unwrap();
         drop(w); // end of file for the reader
         assert_eq!(reader.join().unwrap(), data);
+    }
+
+    /// A real short write: a blocking pipe write interrupted by a signal whose
+    /// handler was installed without SA_RESTART returns the bytes it had
+    /// already copied (signal(7), "Interrupted by a signal handler"; read(2)
+    /// and write(2) return a partial count). The reader waits until the pipe
+    /// is full, so the writer is blocked inside write(2) with data
+    /// transferred, interrupts it, then drains. An answer that writes once
+    /// and returns delivers only the pipe's capacity.
+    #[test]
+    fn a_pipe_write_cut_short_by_a_signal_is_finished() {
+        extern "C" fn nothing(_: libc::c_int) {}
+        // SAFETY: sigaction(2) with a zeroed, then filled, struct; the handler
+        // does nothing, so it is async-signal-safe. No other test uses SIGUSR2.
+        unsafe {
+            let mut action: libc::sigaction = std::mem::zeroed();
+            action.sa_sigaction = nothing as extern "C" fn(libc::c_int) as libc::sighandler_t;
+            libc::sigemptyset(&mut action.sa_mask);
+            action.sa_flags = 0; // no SA_RESTART: the write returns instead of resuming
+            assert_eq!(libc::sigaction(libc::SIGUSR2, &action, std::ptr::null_mut()), 0);
+        }
+        let (r, w) = nix::unistd::pipe().unwrap();
+        // SAFETY: F_GETPIPE_SZ takes no pointer (fcntl(2)).
+        let capacity = unsafe { libc::fcntl(w.as_raw_fd(), libc::F_GETPIPE_SZ) };
+        assert!(capacity > 0, "fcntl(F_GETPIPE_SZ): {}", io::Error::last_os_error());
+        let capacity = capacity as usize;
+        let data: Vec<u8> = (0..4 * capacity as u32).map(|i| (i % 251) as u8).collect();
+        // SAFETY: pthread_self(3) cannot fail.
+        let writer = unsafe { libc::pthread_self() };
+        let reader = std::thread::spawn(move || {
+            let deadline = Instant::now() + Duration::from_secs(10);
+            loop {
+                let mut queued: libc::c_int = 0;
+                // SAFETY: FIONREAD stores an int through the valid pointer (pipe(7), "ioctl(fd, FIONREAD, &nbytes)").
+                unsafe { libc::ioctl(r.as_raw_fd(), libc::FIONREAD, &mut queued) };
+                if queued as usize >= capacity || Instant::now() > deadline {
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            // SAFETY: `writer` is the test's thread, blocked in write_all_fd
+            // until this thread reads; it has SIGUSR2 handled (above).
+            unsafe { libc::pthread_kill(writer, libc::SIGUSR2) };
+            let mut got = Vec::new();
+            std::fs::File::from(r).read_to_end(&mut got).unwrap();
+            got
+        });
+        write_all_fd(w.as_fd(), &data).unwrap();
+        drop(w); // end of file for the reader
+        let got = reader.join().unwrap();
+        assert_eq!(got.len(), data.len(), "only {} of {} bytes arrived: the short write was not continued", got.len(), data.len());
+        assert_eq!(got, data);
     }
 }
