@@ -196,6 +196,11 @@ fn png_chunks_lists_a_png_file_given_as_argument() {
 }
 
 #[test]
+fn short_write_output_matches_its_recording() {
+    check_cargo_run_recording("short-write.txt");
+}
+
+#[test]
 fn read_png_rejects_a_file_cut_inside_a_length_field() {
     use ch01_io_traits::png::{read_png, tiny_png};
     let bytes = tiny_png(3, 2).unwrap();

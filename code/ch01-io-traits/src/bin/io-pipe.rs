@@ -47,7 +47,10 @@ fn run() -> io::Result<()> {
     // blocking, then count how much the kernel buffers before it says "full".
     let (_reader, mut writer) = io::pipe().map_err(|e| with("pipe", e))?;
     let size = fcntl(&writer, FcntlArg::F_GETPIPE_SZ).map_err(|e| with("fcntl F_GETPIPE_SZ", e.into()))?;
-    fcntl(&writer, FcntlArg::F_SETFL(OFlag::O_NONBLOCK)).map_err(|e| with("fcntl F_SETFL", e.into()))?;
+    // F_SETFL replaces all status flags: read them, add O_NONBLOCK, write back.
+    let flags = fcntl(&writer, FcntlArg::F_GETFL).map_err(|e| with("fcntl F_GETFL", e.into()))?;
+    let flags = OFlag::from_bits_retain(flags) | OFlag::O_NONBLOCK;
+    fcntl(&writer, FcntlArg::F_SETFL(flags)).map_err(|e| with("fcntl F_SETFL", e.into()))?;
     let chunk = [b'x'; 4096];
     let mut total = 0;
     loop {
