@@ -203,18 +203,24 @@ mod write_all {
         let writer = unsafe { libc::pthread_self() };
         let reader = std::thread::spawn(move || {
             let deadline = Instant::now() + Duration::from_secs(10);
-            loop {
+            let full = loop {
                 let mut queued: libc::c_int = 0;
                 // SAFETY: FIONREAD stores an int through the valid pointer (pipe(7), "ioctl(fd, FIONREAD, &nbytes)").
                 unsafe { libc::ioctl(r.as_raw_fd(), libc::FIONREAD, &mut queued) };
-                if queued as usize >= capacity || Instant::now() > deadline {
-                    break;
+                if queued as usize >= capacity {
+                    break true;
+                }
+                if Instant::now() > deadline {
+                    break false; // the answer never blocked (a stub's todo!(), say)
                 }
                 std::thread::sleep(Duration::from_millis(1));
+            };
+            if full {
+                // SAFETY: the pipe is full and more data is to come, so
+                // `writer`, the test's thread, is alive and blocked in
+                // write(2) until this thread reads; SIGUSR2 has a handler.
+                unsafe { libc::pthread_kill(writer, libc::SIGUSR2) };
             }
-            // SAFETY: `writer` is the test's thread, blocked in write_all_fd
-            // until this thread reads; it has SIGUSR2 handled (above).
-            unsafe { libc::pthread_kill(writer, libc::SIGUSR2) };
             let mut got = Vec::new();
             std::fs::File::from(r).read_to_end(&mut got).unwrap();
             got
