@@ -218,3 +218,37 @@ fn have_go() -> bool {
         }
     }
 }
+
+#[test]
+fn channel_waits_counts_every_case_and_fills_the_syscall_columns_with_strace() {
+    let out = run(env!("CARGO_BIN_EXE_channel-waits"), &["--quick"], &[]);
+    let rows: Vec<Vec<&str>> = out
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.contains("case"))
+        .map(|l| l.trim_matches('|').split('|').map(str::trim).collect())
+        .collect();
+    let names: Vec<&str> = rows.iter().map(|r| r[0]).collect();
+    assert_eq!(names, ["std-0", "crossbeam-0", "std-1024", "crossbeam-1024"], "{out}");
+    let strace = have("strace");
+    for row in &rows {
+        assert_eq!(row.len(), 9, "{row:?}");
+        for cell in &row[1..5] {
+            assert!(cell.parse::<i64>().is_ok(), "{row:?}");
+        }
+        if strace {
+            for cell in &row[5..8] {
+                assert!(cell.parse::<u64>().is_ok(), "syscall columns of {row:?} in:\n{out}");
+            }
+        }
+    }
+    // A rendezvous ping-pong: every round trip has two hand-overs, and in
+    // each at least the side that arrives first finds its try failing.
+    for row in &rows[..2] {
+        let waits: u64 = row[1].parse::<u64>().unwrap() + row[2].parse::<u64>().unwrap();
+        assert!(waits >= 2_000, "1,000 round trips, at least two waits each: {row:?}");
+    }
+    // Without strace on PATH the program still prints its table and says why
+    // the syscall columns are empty.
+    let bare = run(env!("CARGO_BIN_EXE_channel-waits"), &["--quick"], &[("PATH", "/nonexistent-ch02-path")]);
+    assert!(bare.contains("strace: not found on PATH"), "{bare}");
+}
