@@ -38,6 +38,43 @@ fn each_thread_has_its_own_tid_and_stack_but_shares_globals_and_heap() {
 }
 
 #[test]
+fn thread_view_reports_an_unreadable_proc_instead_of_hanging() {
+    // A private mount namespace with an empty tmpfs on /proc makes the
+    // program's read_dir("/proc/self/task") fail while its workers are running.
+    // Needs root (or user namespaces); skipped where mounting is refused.
+    let probe = Command::new("unshare")
+        .args(["--mount", "--propagation", "private", "sh", "-c", "mount -t tmpfs none /proc"])
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipping: cannot mount over /proc in a private mount namespace (needs root)");
+        return;
+    }
+    let script = format!("mount -t tmpfs none /proc && exec {}", env!("CARGO_BIN_EXE_thread-view"));
+    let mut child = Command::new("unshare")
+        .args(["--mount", "--propagation", "private", "sh", "-c", &script])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("running unshare");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting for thread-view") {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            child.kill().expect("killing thread-view");
+            child.wait().expect("reaping thread-view");
+            panic!("thread-view hung for 10 s after /proc/self/task failed");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let out = child.wait_with_output().expect("reading thread-view's output");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!status.success(), "thread-view succeeded without /proc: {stderr}");
+    assert!(stderr.contains("/proc/self/task"), "the error names the path: {stderr}");
+}
+
+#[test]
 fn a_pinned_thread_runs_on_its_cpu() {
     let out = run(env!("CARGO_BIN_EXE_cpu-affinity"), &[]);
     let pinned: Vec<&str> = out.lines().filter(|l| l.starts_with("thread pinned")).collect();
@@ -46,6 +83,19 @@ fn a_pinned_thread_runs_on_its_cpu() {
         let words: Vec<&str> = line.split_whitespace().collect();
         assert_eq!(words[4], words[8], "{line}");
     }
+}
+
+#[test]
+fn a_cpu_the_thread_may_not_use_is_reported_as_an_error() {
+    // CPU 1023 is the last bit of a cpu_set_t; no VM here has it, so the
+    // pinned thread's sched_setaffinity fails with EINVAL and that must show.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_cpu-affinity"))
+        .args(["--cpus", "1023"])
+        .output()
+        .expect("running cpu-affinity");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "exit status {}, stderr {stderr:?}", out.status);
+    assert!(stderr.contains("sched_setaffinity(CPU 1023)"), "{stderr}");
 }
 
 #[test]

@@ -9,6 +9,8 @@
 //!
 //! Run: cargo run -p ch08-concurrency --bin cpu-affinity
 //! Look for: every pinned thread reports the CPU it was pinned to.
+//! Try: `-- --cpus 0,1023` pins to the CPUs you list instead of the allowed
+//! ones; a CPU outside the mask makes sched_setaffinity fail with EINVAL.
 use std::fs;
 use std::thread;
 
@@ -30,21 +32,33 @@ fn run() -> Result<(), String> {
     let allowed: Vec<usize> =
         (0..CpuSet::count()).filter(|&cpu| mask.is_set(cpu).unwrap_or(false)).collect();
     println!("available_parallelism = {n}, affinity mask = CPUs {allowed:?}");
+    let cpus = match cpus_from_args()? {
+        Some(list) => list,
+        None => allowed,
+    };
 
-    thread::scope(|s| {
-        for &cpu in &allowed {
-            s.spawn(move || -> Result<(), String> {
-                let mut one = CpuSet::new();
-                one.set(cpu).map_err(|e| format!("CpuSet::set({cpu}): {e}"))?;
-                sched_setaffinity(Pid::from_raw(0), &one)
-                    .map_err(|e| format!("sched_setaffinity(CPU {cpu}): {e}"))?;
-                // From here on the scheduler runs this thread on `cpu` only.
-                let now = sched_getcpu().map_err(|e| format!("sched_getcpu: {e}"))?;
-                println!("thread pinned to CPU {cpu} runs on CPU {now}");
-                Ok(())
-            });
+    thread::scope(|s| -> Result<(), String> {
+        let pinned: Vec<_> = cpus
+            .iter()
+            .map(|&cpu| {
+                s.spawn(move || -> Result<(), String> {
+                    let mut one = CpuSet::new();
+                    one.set(cpu).map_err(|e| format!("CpuSet::set({cpu}): {e}"))?;
+                    sched_setaffinity(Pid::from_raw(0), &one)
+                        .map_err(|e| format!("sched_setaffinity(CPU {cpu}): {e}"))?;
+                    // From here on the scheduler runs this thread on `cpu` only.
+                    let now = sched_getcpu().map_err(|e| format!("sched_getcpu: {e}"))?;
+                    println!("thread pinned to CPU {cpu} runs on CPU {now}");
+                    Ok(())
+                })
+            })
+            .collect();
+        // Each thread's Result comes back through join: a failed pin is an error.
+        for handle in pinned {
+            handle.join().map_err(|_| "a pinned thread panicked".to_string())??;
         }
-    });
+        Ok(())
+    })?;
     // ANCHOR_END: affinity
 
     // ANCHOR: caches
@@ -64,4 +78,18 @@ fn run() -> Result<(), String> {
     }
     // ANCHOR_END: caches
     Ok(())
+}
+
+/// `--cpus 0,3`: the CPUs to pin to, instead of the allowed ones.
+fn cpus_from_args() -> Result<Option<Vec<usize>>, String> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.as_slice() {
+        [] => Ok(None),
+        [flag, list] if flag == "--cpus" => list
+            .split(',')
+            .map(|c| c.trim().parse().map_err(|e| format!("--cpus {list}: {c:?}: {e}")))
+            .collect::<Result<Vec<usize>, String>>()
+            .map(Some),
+        _ => Err("usage: cpu-affinity [--cpus N,N,...]  (default: every CPU in the affinity mask)".into()),
+    }
 }

@@ -10,7 +10,7 @@
 //! Look for: one tid per thread, the main thread's tid equal to the pid, a
 //! separate stack address per thread, one shared global and one shared heap box.
 use std::fs;
-use std::sync::Barrier;
+use std::sync::mpsc;
 use std::thread;
 
 use ch08_concurrency::gettid;
@@ -24,43 +24,50 @@ fn main() {
     }
 }
 
-fn run() -> std::io::Result<()> {
+fn run() -> Result<(), String> {
     // ANCHOR: view
     let heap = Box::new(7u64);
     let local = 0u8;
     println!("main:     pid {}, tid {}, stack near {:p}", std::process::id(), gettid(), &local);
 
-    // Everyone (3 workers + main) meets twice: once all have started, and
-    // again once main has looked at /proc, so the workers are alive meanwhile.
-    let barrier = Barrier::new(4);
-    let report = thread::scope(|s| -> std::io::Result<Vec<String>> {
-        let workers: Vec<_> = (0..3)
-            .map(|i| {
-                let (barrier, heap) = (&barrier, &heap);
-                thread::Builder::new()
-                    .name(format!("worker-{i}")) // becomes the task's comm
-                    .spawn_scoped(s, move || {
-                        let local = 0u8; // on this thread's own stack
-                        let line = format!(
-                            "worker-{i}: tid {}, stack near {:p}, global at {:p}, heap box at {:p}",
-                            gettid(), &local, &GLOBAL, &**heap
-                        );
-                        barrier.wait();
-                        barrier.wait();
-                        line
-                    })
-            })
-            .collect::<Result<_, _>>()?;
-        barrier.wait(); // all three are running now
+    let report = thread::scope(|s| -> Result<Vec<String>, String> {
+        // Each worker sends its line once it runs, then stays alive until main
+        // drops that worker's `release` sender: after looking at /proc, or on
+        // any error (`?` drops it too), so an error cannot leave a worker
+        // waiting forever and the scope's join hanging.
+        let (line_tx, line_rx) = mpsc::channel();
+        let mut release = Vec::new();
+        for i in 0..3 {
+            let (release_tx, release_rx) = mpsc::channel::<()>();
+            let (line_tx, heap) = (line_tx.clone(), &heap);
+            thread::Builder::new()
+                .name(format!("worker-{i}")) // becomes the task's comm
+                .spawn_scoped(s, move || {
+                    let local = 0u8; // on this thread's own stack
+                    let line = format!(
+                        "worker-{i}: tid {}, stack near {:p}, global at {:p}, heap box at {:p}",
+                        gettid(), &local, &GLOBAL, &**heap
+                    );
+                    let _ = line_tx.send(line);
+                    let _ = release_rx.recv(); // returns when main drops release_tx
+                })
+                .map_err(|e| format!("spawning worker-{i}: {e}"))?;
+            release.push(release_tx);
+        }
+        drop(line_tx);
+        let mut lines: Vec<String> = line_rx.iter().take(3).collect(); // all three are running now
+        lines.sort(); // in worker order, whichever sent first
         let mut names = Vec::new();
-        for task in fs::read_dir("/proc/self/task")? {
-            let comm = fs::read_to_string(task?.path().join("comm"))?;
+        let tasks = fs::read_dir("/proc/self/task").map_err(|e| format!("reading /proc/self/task: {e}"))?;
+        for task in tasks {
+            let path = task.map_err(|e| format!("reading /proc/self/task: {e}"))?.path().join("comm");
+            let comm = fs::read_to_string(&path).map_err(|e| format!("reading {}: {e}", path.display()))?;
             names.push(comm.trim().to_string());
         }
         names.sort();
         println!("/proc/self/task has {} tasks: {}", names.len(), names.join(", "));
-        barrier.wait();
-        Ok(workers.into_iter().map(|w| w.join().expect("worker panicked")).collect())
+        drop(release); // let the workers finish; the scope joins them
+        Ok(lines)
     })?;
     for line in report {
         println!("{line}");
