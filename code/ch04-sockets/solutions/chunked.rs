@@ -42,7 +42,8 @@ pub fn decode(wire: &[u8]) -> Result<(Vec<u8>, usize), ChunkError> {
     loop {
         let (size_line, next) = line(wire, at)?;
         let hex = size_line.split(|&b| b == b';').next().unwrap_or(b"");
-        let hex = std::str::from_utf8(hex).map_err(|_| ChunkError::BadSize)?.trim();
+        // chunk-size = 1*HEXDIG, then optional whitespace before an extension.
+        let hex = std::str::from_utf8(hex).map_err(|_| ChunkError::BadSize)?.trim_end_matches([' ', '\t']);
         if hex.is_empty() || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
             return Err(ChunkError::BadSize); // from_str_radix would accept a leading '+'
         }
@@ -58,15 +59,18 @@ pub fn decode(wire: &[u8]) -> Result<(Vec<u8>, usize), ChunkError> {
                 }
             }
         }
+        // Where the data ends, and where its CRLF ends: both additions are
+        // checked, since a size near usize::MAX wraps either of them.
         let end = at.checked_add(size).ok_or(ChunkError::BadSize)?;
-        if wire.len() < end + 2 {
+        let after = end.checked_add(2).ok_or(ChunkError::BadSize)?;
+        if wire.len() < after {
             return Err(ChunkError::Incomplete);
         }
-        if &wire[end..end + 2] != b"\r\n" {
+        if &wire[end..after] != b"\r\n" {
             return Err(ChunkError::MissingCrlf);
         }
         body.extend_from_slice(&wire[at..end]);
-        at = end + 2;
+        at = after;
     }
 }
 // ANCHOR_END: decode

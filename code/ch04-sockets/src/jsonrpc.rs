@@ -6,18 +6,21 @@
 //! newline-delimited JSON is the usual choice on a raw TCP stream, since
 //! serde_json never puts a raw newline inside a value it writes.
 
-use std::io::{self, BufRead, BufReader, Write};
+use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::thread;
+use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 // ANCHOR: types
-/// `{"jsonrpc":"2.0","method":"add","params":[2,3],"id":1}`
-#[derive(Debug, Serialize, Deserialize)]
+/// `{"jsonrpc":"2.0","method":"add","params":[2,3],"id":1}`, as the client
+/// writes it. (The server does not read requests into this struct: see
+/// `handle_one`.)
+#[derive(Debug, Serialize)]
 pub struct Request {
     pub jsonrpc: String,
     pub method: String,
@@ -53,7 +56,9 @@ impl std::fmt::Display for RpcError {
 }
 
 // ANCHOR: methods
-/// The server's methods: `add` sums numbers, `upper` upper-cases a string.
+/// The server's methods: `add` sums numbers given by position; `upper`
+/// upper-cases a string given by position (`["hi"]`) or by name
+/// (`{"text":"hi"}`). The spec lets each method say which it accepts.
 fn call(method: &str, params: &Value) -> Result<Value, RpcError> {
     let invalid = |what: &str| RpcError { code: -32602, message: format!("invalid params: {what}") };
     match method {
@@ -63,38 +68,83 @@ fn call(method: &str, params: &Value) -> Result<Value, RpcError> {
             for n in nums {
                 sum += n.as_f64().ok_or_else(|| invalid("expected an array of numbers"))?;
             }
+            if !sum.is_finite() {
+                // JSON has no infinity: serde_json would send `null` as the result.
+                return Err(RpcError { code: -32603, message: "internal error: the sum is not a finite number".into() });
+            }
             Ok(json!(sum))
         }
-        "upper" => match params.as_array().map(|a| a.as_slice()) {
-            Some([Value::String(s)]) => Ok(json!(s.to_uppercase())),
-            _ => Err(invalid("expected [\"a string\"]")),
+        "upper" => match params {
+            Value::Array(a) if matches!(a.as_slice(), [Value::String(_)]) => Ok(json!(a[0].as_str().unwrap_or_default().to_uppercase())),
+            Value::Object(o) if o.len() == 1 && o.get("text").is_some_and(Value::is_string) => {
+                Ok(json!(o["text"].as_str().unwrap_or_default().to_uppercase()))
+            }
+            _ => Err(invalid(r#"expected ["a string"] or {"text": "a string"}"#)),
         },
         _ => Err(RpcError { code: -32601, message: format!("method not found: {method}") }),
     }
 }
 
-/// Answers one line of input; `None` for a notification.
+fn failure(id: Value, code: i64, message: impl Into<String>) -> Response {
+    Response { jsonrpc: "2.0".into(), result: None, error: Some(RpcError { code, message: message.into() }), id }
+}
+
+/// Answers one line of input: a request or a batch (an array of requests).
+/// `None` when nothing must be sent: a notification, or a batch of them.
 pub fn handle_line(line: &str) -> Option<String> {
-    let response = match serde_json::from_str::<Request>(line) {
-        Err(e) => Response {
-            jsonrpc: "2.0".into(),
-            result: None,
-            error: Some(RpcError { code: -32700, message: format!("parse error: {e}") }),
-            id: Value::Null,
-        },
-        Ok(req) => {
-            let id = req.id?; // no id: a notification, run it and stay silent
-            let (result, error) = match call(&req.method, &req.params) {
-                Ok(v) => (Some(v), None),
-                Err(e) => (None, Some(e)),
-            };
-            Response { jsonrpc: "2.0".into(), result, error, id }
+    let text = match serde_json::from_str::<Value>(line) {
+        // Not JSON: we cannot know the caller's id, so it is null.
+        Err(e) => serde_json::to_string(&failure(Value::Null, -32700, format!("parse error: {e}"))),
+        Ok(Value::Array(batch)) if batch.is_empty() => {
+            serde_json::to_string(&failure(Value::Null, -32600, "invalid request: empty batch"))
         }
+        // A batch: the answers in an array; if all were notifications, nothing.
+        Ok(Value::Array(batch)) => {
+            let answers: Vec<Response> = batch.iter().filter_map(handle_one).collect();
+            if answers.is_empty() {
+                return None;
+            }
+            serde_json::to_string(&answers)
+        }
+        Ok(one) => serde_json::to_string(&handle_one(&one)?),
     };
-    // Serializing our own plain structs cannot fail.
-    Some(serde_json::to_string(&response).expect("a Response always serializes"))
+    // Serializing our own plain structs and JSON values cannot fail.
+    Some(text.expect("a Response always serializes"))
+}
+
+/// One request, checked member by member on the `Value` (a derived
+/// `Deserialize` would also take `["2.0","add",[1],7]` for a request, and
+/// read `"id": null` as a missing id).
+fn handle_one(req: &Value) -> Option<Response> {
+    let Some(req) = req.as_object() else {
+        return Some(failure(Value::Null, -32600, "invalid request: not an object"));
+    };
+    // No `id` member: a notification. `"id": null` is a request (answered with null).
+    let id = match req.get("id") {
+        None => None,
+        Some(id @ (Value::String(_) | Value::Number(_) | Value::Null)) => Some(id.clone()),
+        Some(_) => return Some(failure(Value::Null, -32600, "invalid request: id must be a string, a number or null")),
+    };
+    let method = req.get("method").and_then(Value::as_str);
+    // `params`, if present, MUST be an array (by position) or an object (by name).
+    let params_ok = matches!(req.get("params"), None | Some(Value::Array(_) | Value::Object(_)));
+    let version_ok = req.get("jsonrpc").is_some_and(|v| v == "2.0");
+    let params = req.get("params").unwrap_or(&Value::Null);
+    let (Some(method), true, true) = (method, version_ok, params_ok) else {
+        // Invalid requests are answered even without an id: we cannot tell a notification.
+        return Some(failure(id.unwrap_or(Value::Null), -32600, "invalid request"));
+    };
+    let outcome = call(method, params);
+    let id = id?; // a notification: run it, send nothing, even on error
+    Some(match outcome {
+        Ok(result) => Response { jsonrpc: "2.0".into(), result: Some(result), error: None, id },
+        Err(e) => failure(id, e.code, e.message),
+    })
 }
 // ANCHOR_END: methods
+
+/// The longest request line the server reads (else -32600 and close).
+pub const MAX_LINE: usize = 1024 * 1024;
 
 /// A JSON-RPC server bound to 127.0.0.1, a thread per connection.
 pub struct Server {
@@ -102,13 +152,15 @@ pub struct Server {
     addr: SocketAddr,
     stopping: Arc<AtomicBool>,
     served: Arc<AtomicU64>,
+    /// How long a connection may stay silent, and a write may block.
+    pub timeout: Duration,
 }
 
 impl Server {
     pub fn bind(port: u16) -> io::Result<Server> {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port))?;
         let addr = listener.local_addr()?;
-        Ok(Server { listener, addr, stopping: Arc::default(), served: Arc::default() })
+        Ok(Server { listener, addr, stopping: Arc::default(), served: Arc::default(), timeout: Duration::from_secs(60) })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -122,18 +174,45 @@ impl Server {
             if self.stopping.load(Ordering::SeqCst) {
                 break;
             }
-            let Ok(stream) = conn else { continue };
-            let (stopping, served, addr) = (self.stopping.clone(), self.served.clone(), self.addr);
+            let stream = match conn {
+                Ok(s) => s,
+                Err(e) => {
+                    // Going straight back to accept(2) after EMFILE would spin at 100 % CPU.
+                    let _ = writeln!(io::stderr(), "accept: {e}");
+                    thread::sleep(Duration::from_millis(10));
+                    continue;
+                }
+            };
+            let (stopping, served, addr, timeout) = (self.stopping.clone(), self.served.clone(), self.addr, self.timeout);
             thread::spawn(move || -> io::Result<()> {
+                stream.set_read_timeout(Some(timeout))?; // an idle client is let go
+                stream.set_write_timeout(Some(timeout))?; // and one that stops reading
                 let mut writer = &stream;
-                for line in BufReader::new(&stream).lines() {
-                    let line = line?;
-                    if log {
-                        println!("<- {line}");
+                let mut reader = BufReader::new(&stream);
+                let mut line = Vec::new();
+                loop {
+                    line.clear();
+                    // At most MAX_LINE + 1 bytes: a line without end cannot fill memory.
+                    match (&mut reader).take(MAX_LINE as u64 + 1).read_until(b'\n', &mut line) {
+                        Ok(0) | Err(_) => return Ok(()), // EOF, timeout (EAGAIN) or reset
+                        Ok(_) => {}
                     }
-                    let Some(answer) = handle_line(&line) else { continue };
+                    if line.len() > MAX_LINE {
+                        let too_long = failure(Value::Null, -32600, "invalid request: line over 1 MiB");
+                        let text = serde_json::to_string(&too_long).expect("a Response always serializes");
+                        writer.write_all(format!("{text}\n").as_bytes())?;
+                        return Ok(());
+                    }
+                    let text = String::from_utf8_lossy(&line); // bad UTF-8 becomes U+FFFD, then a parse error
+                    if text.trim().is_empty() {
+                        continue;
+                    }
                     if log {
-                        println!("-> {answer}");
+                        let _ = writeln!(io::stdout(), "<- {}", text.trim_end());
+                    }
+                    let Some(answer) = handle_line(&text) else { continue };
+                    if log {
+                        let _ = writeln!(io::stdout(), "-> {answer}"); // not println!: it panics on EPIPE
                     }
                     writer.write_all(format!("{answer}\n").as_bytes())?;
                     let n = served.fetch_add(1, Ordering::SeqCst) + 1;
@@ -141,12 +220,11 @@ impl Server {
                         let _ = TcpStream::connect(addr); // wake the accept loop
                     }
                 }
-                Ok(())
             });
         }
         Ok(self.served.load(Ordering::SeqCst))
     }
-    // ANCHOR_END: serve
+// ANCHOR_END: serve
 }
 
 // ANCHOR: client
@@ -160,7 +238,8 @@ pub struct Client {
 impl Client {
     pub fn connect(addr: impl ToSocketAddrs) -> io::Result<Client> {
         let writer = TcpStream::connect(addr)?;
-        let reader = BufReader::new(writer.try_clone()?); // dup(2): a second fd, same socket
+        // fcntl(F_DUPFD_CLOEXEC): a second fd for the same socket.
+        let reader = BufReader::new(writer.try_clone()?);
         Ok(Client { writer, reader, next_id: 1 })
     }
 
@@ -213,5 +292,13 @@ mod tests {
     #[test]
     fn a_notification_gets_no_answer() {
         assert_eq!(handle_line(r#"{"jsonrpc":"2.0","method":"add","params":[1]}"#), None);
+        assert_eq!(handle_line(r#"{"jsonrpc":"2.0","method":"nope"}"#), None);
+        assert_eq!(handle_line(r#"[{"jsonrpc":"2.0","method":"add","params":[1]}]"#), None);
+    }
+
+    #[test]
+    fn an_id_of_null_is_a_request_not_a_notification() {
+        let out = handle_line(r#"{"jsonrpc":"2.0","method":"add","params":[1],"id":null}"#);
+        assert_eq!(out.as_deref(), Some(r#"{"jsonrpc":"2.0","result":1.0,"id":null}"#));
     }
 }

@@ -65,6 +65,33 @@ mod chunked {
         assert_eq!(decode(b"ffffffffffffffffff\r\n"), Err(ChunkError::BadSize));
         assert_eq!(decode(b"3\r\nhello\r\n0\r\n\r\n"), Err(ChunkError::MissingCrlf));
     }
+
+    #[test]
+    fn decode_never_panics_on_any_size_line() {
+        // Sizes that overflow when the data's end or its CRLF is added, empty
+        // sizes, extensions, and things that are not hex at all: each must be
+        // an error (or, where valid, a body), never a panic.
+        let lines = [
+            "ffffffffffffffec", "fffffffffffffffd", "fffffffffffffffe", "ffffffffffffffff",
+            "7fffffffffffffff", "10000000000000000", "ffffffffffffffffffffffffffffffff",
+            "", ";", ";name=value", " ", "\t;x", "+5", "-5", "0x5", "5.0", "５", "\u{0}", "5\u{0}",
+        ];
+        for line in lines {
+            for prefix in ["", "1\r\nx\r\n"] {
+                let wire = format!("{prefix}{line}\r\nhello\r\n0\r\n\r\n");
+                let got = decode(wire.as_bytes());
+                assert!(matches!(got, Err(ChunkError::BadSize | ChunkError::Incomplete)), "size line {line:?} gave {got:?}");
+            }
+        }
+        // Valid: leading zeros, extensions (with whitespace before ';', RFC 9112 §7.1.1).
+        assert_eq!(decode(b"0005\r\nhello\r\n0\r\n\r\n").map(|r| r.0), Ok(b"hello".to_vec()));
+        assert_eq!(decode(b"5 ;a=b;c\r\nhello\r\n0;last\r\n\r\n").map(|r| r.0), Ok(b"hello".to_vec()));
+        // Every prefix of a valid body is incomplete, never a panic.
+        let wire = b"5;x=1\r\nhello\r\n0\r\nT: v\r\n\r\n";
+        for end in 0..wire.len() {
+            assert_eq!(decode(&wire[..end]), Err(ChunkError::Incomplete), "{:?}", String::from_utf8_lossy(&wire[..end]));
+        }
+    }
 }
 
 mod jsonrpc_dispatch {

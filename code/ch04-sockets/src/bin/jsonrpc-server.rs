@@ -4,23 +4,32 @@
 //! Run: cargo run -p ch04-sockets --bin jsonrpc-server -- --port 4000
 //! Then: echo '{"jsonrpc":"2.0","method":"add","params":[2,3],"id":1}' | nc -q1 127.0.0.1 4000
 //!   or: cargo run -p ch04-sockets --bin jsonrpc-client -- --addr 127.0.0.1:4000
-//! Flags: --port P (0 = any free port), --max-requests N, --quiet.
+//! Flags: --port P (0 = any free port), --max-requests N, --timeout-ms T (a
+//! connection silent that long is closed; default 60000), --quiet.
 //! Look for: each request line and the answer with the same "id".
 
+use std::io::Write;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use ch04_sockets::args::Args;
 use ch04_sockets::jsonrpc::Server;
 
 fn run() -> Result<(), String> {
-    let args = Args::parse(&["port=", "max-requests=", "quiet"])?;
+    let args = Args::parse(&["port=", "max-requests=", "timeout-ms=", "quiet"])?;
     let port: u16 = args.get("port", 4000)?;
-    let server = Server::bind(port).map_err(|e| format!("binding 127.0.0.1:{port}: {e}"))?;
-    println!("listening on {}", server.local_addr());
+    let timeout_ms: u64 = args.get("timeout-ms", 60_000)?;
+    if timeout_ms == 0 {
+        return Err("--timeout-ms must be at least 1".into()); // a zero timeout is an error in std
+    }
+    let mut server = Server::bind(port).map_err(|e| format!("binding 127.0.0.1:{port}: {e}"))?;
+    server.timeout = Duration::from_millis(timeout_ms);
+    // Not println!: it panics if stdout is a pipe nobody reads any more.
+    let _ = writeln!(std::io::stdout(), "listening on {}", server.local_addr());
     let served = server
         .run(args.opt("max-requests")?, !args.flag("quiet"))
         .map_err(|e| format!("accepting on port {port}: {e}"))?;
-    println!("stopped after {served} responses");
+    let _ = writeln!(std::io::stdout(), "stopped after {served} responses");
     Ok(())
 }
 
