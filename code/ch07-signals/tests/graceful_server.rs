@@ -210,3 +210,58 @@ fn a_killed_starter_takes_its_worker_down() {
     starter.expect(&format!("pid={worker}: bye after 0 connection(s)"));
     assert!(!starter.wait().success());
 }
+
+#[test]
+fn a_worker_inherits_the_listening_socket_and_nothing_else_of_the_starter() {
+    let mut starter = Proc::start(Command::new(STARTER).args(["--port", "0", "--", SERVER]));
+    let hello = starter.expect("starter: listening on");
+    let worker = field(&starter.expect("ready"), "pid").to_string();
+    starter
+        .others
+        .push(Pid::from_raw(worker.parse().expect("pid")));
+    // The starter's own fds (its signalfd above all) must be close-on-exec.
+    let mut targets = Vec::new();
+    for entry in std::fs::read_dir(format!("/proc/{worker}/fd")).expect("listing the worker's fds") {
+        let entry = entry.expect("an fd entry");
+        if let Ok(target) = std::fs::read_link(entry.path()) {
+            targets.push(format!("{} -> {}", entry.file_name().to_string_lossy(), target.display()));
+        }
+    }
+    assert!(
+        !targets.iter().any(|t| t.contains("signalfd")),
+        "the worker inherited the starter's signalfd: {targets:?}"
+    );
+    // The listener keeps its number across exec: the one the starter announced.
+    let fd = hello.rsplit('=').next().expect("=FD at the end");
+    assert!(
+        targets.iter().any(|t| t.starts_with(&format!("{fd} -> socket:"))),
+        "fd {fd} is not a socket in the worker: {targets:?}"
+    );
+    starter.signal(Signal::SIGTERM);
+    starter.expect("starter: bye");
+    assert!(starter.wait().success());
+}
+
+#[test]
+fn connections_already_queued_at_sigterm_are_served_not_reset() {
+    let server = Proc::start(Command::new(SERVER).args(["--port", "0"]));
+    let hello = server.line();
+    let port = port(&hello);
+    let pid = field(&hello, "pid").to_string();
+    // Stopped, the server cannot accept: the kernel completes the handshake
+    // and the connection (with its request) waits in the accept queue.
+    server.signal(Signal::SIGSTOP);
+    let mut queued = Client::connect(port).expect("connecting to a stopped server");
+    writeln!(queued.writer, "PING").expect("sending PING");
+    // SIGTERM arrives before the server has seen the connection.
+    server.signal(Signal::SIGTERM);
+    server.signal(Signal::SIGCONT);
+    let mut answer = String::new();
+    queued
+        .reader
+        .read_line(&mut answer)
+        .expect("a queued connection must be answered, not reset");
+    assert_eq!(answer.trim_end(), format!("pong pid={pid} greeting=hello"));
+    server.expect("shutting down");
+    assert!(server.wait().success());
+}

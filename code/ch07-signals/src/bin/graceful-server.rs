@@ -145,7 +145,7 @@ fn run() -> Result<(), String> {
     let in_flight = Arc::new(AtomicUsize::new(0));
     let mut handlers = Vec::new();
     let mut served = 0usize;
-    while !terminate.load(Ordering::SeqCst) {
+    loop {
         let mut fds = [
             PollFd::new(listener.as_fd(), PollFlags::POLLIN),
             PollFd::new(wake_read.as_fd(), PollFlags::POLLIN),
@@ -159,9 +159,10 @@ fn run() -> Result<(), String> {
         if reload.swap(false, Ordering::SeqCst) {
             reload_config(args.config.as_deref(), &config);
         }
-        if terminate.load(Ordering::SeqCst) {
-            break; // stop before accepting anything more
-        }
+        // Read the flag before accepting: what is in the accept queue now has
+        // completed its handshake (and may have sent its request); accept it
+        // even when stopping, since closing the listener would reset it.
+        let stopping = terminate.load(Ordering::SeqCst);
         loop {
             match listener.accept() {
                 Ok((stream, _)) => {
@@ -181,13 +182,19 @@ fn run() -> Result<(), String> {
             }
         }
         handlers.retain(|h| !h.is_finished());
+        if stopping {
+            break;
+        }
     }
     // ANCHOR_END: loop
 
     // ANCHOR: drain
     // Closing our listening fd: if we were its only holder, the port now
-    // refuses connections; under server-starter, the socket lives on in the
+    // refuses connections (and resets any that slipped into the queue since
+    // the last accept); under server-starter, the socket lives on in the
     // starter and the new worker, and queued connections wait for them.
+    // No deadline: a client that never finishes holds us here until the
+    // supervisor's grace period ends in SIGKILL.
     drop(listener);
     println!(
         "pid={pid}: shutting down: stopped accepting, {} request(s) in flight",

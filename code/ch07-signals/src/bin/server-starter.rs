@@ -24,7 +24,7 @@ use std::process::{Command, ExitCode};
 
 use nix::fcntl::{fcntl, FcntlArg, FdFlag};
 use nix::sys::signal::{kill, SigSet, SigmaskHow, Signal};
-use nix::sys::signalfd::SignalFd;
+use nix::sys::signalfd::{SfdFlags, SignalFd};
 use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
 use nix::unistd::Pid;
 
@@ -87,7 +87,8 @@ fn run() -> Result<(), String> {
     }
     nix::sys::signal::pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&mask), None)
         .map_err(|e| format!("pthread_sigmask: {e}"))?;
-    let signals = SignalFd::new(&mask).map_err(|e| format!("signalfd: {e}"))?;
+    let signals = SignalFd::with_flags(&mask, SfdFlags::SFD_CLOEXEC) // not inherited by children
+        .map_err(|e| format!("signalfd: {e}"))?;
 
     let listener = TcpListener::bind(("127.0.0.1", port))
         .map_err(|e| format!("binding 127.0.0.1:{port}: {e}"))?;
@@ -106,20 +107,27 @@ fn run() -> Result<(), String> {
     // ANCHOR_END: setup
 
     // ANCHOR: spawn
+    let starter_pid = nix::unistd::getpid();
     let spawn_worker = || -> Result<Pid, String> {
         let mut command = Command::new(&worker[0]);
         command
             .args(&worker[1..])
             .env("SERVER_STARTER_PORT", &env_value);
         // SAFETY: between fork and exec only async-signal-safe calls are
-        // allowed; pthread_sigmask(3) and prctl(2) are.
+        // allowed; pthread_sigmask(3), prctl(2) and getppid(2) are, and the
+        // error is built from a number, without allocating.
         unsafe {
-            command.pre_exec(|| {
+            command.pre_exec(move || {
                 // Without this the worker would start with SIGTERM, SIGHUP...
                 // blocked, inherited from us, and never see them.
                 SigSet::empty().thread_set_mask()?;
                 // If the starter dies, the kernel sends the worker SIGTERM.
                 nix::sys::prctl::set_pdeathsig(Signal::SIGTERM)?;
+                // If the starter died between fork and prctl, nobody will
+                // send that signal: a different parent means give up now.
+                if nix::unistd::getppid() != starter_pid {
+                    return Err(std::io::Error::from_raw_os_error(libc::ESRCH));
+                }
                 Ok(())
             });
         }

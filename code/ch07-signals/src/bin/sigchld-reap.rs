@@ -16,7 +16,7 @@
 use std::process::{Command, ExitCode};
 
 use nix::sys::signal::{SigSet, SigmaskHow, Signal};
-use nix::sys::signalfd::SignalFd;
+use nix::sys::signalfd::{SfdFlags, SignalFd};
 use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
 use nix::unistd::Pid;
 
@@ -61,7 +61,8 @@ fn run() -> Result<(), String> {
     mask.add(Signal::SIGCHLD);
     nix::sys::signal::pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&mask), None)
         .map_err(|e| format!("pthread_sigmask: {e}"))?;
-    let sigchld = SignalFd::new(&mask).map_err(|e| format!("signalfd: {e}"))?;
+    let sigchld = SignalFd::with_flags(&mask, SfdFlags::SFD_CLOEXEC) // not inherited by children
+        .map_err(|e| format!("signalfd: {e}"))?;
 
     let pid = spawn_exiting_with(7)?;
     let info = sigchld
@@ -86,7 +87,10 @@ fn run() -> Result<(), String> {
     // ANCHOR_END: one
 
     // ANCHOR: many
-    let children = [1, 2, 3].map(spawn_exiting_with);
+    let children = [1, 2, 3]
+        .into_iter()
+        .map(spawn_exiting_with)
+        .collect::<Result<Vec<Pid>, String>>()?; // a failed spawn is an error, not a child to wait for
     let mut left = children.len();
     let mut codes = Vec::new();
     while left > 0 {
@@ -100,9 +104,16 @@ fn run() -> Result<(), String> {
                     codes.push(code);
                     left -= 1;
                 }
+                Ok(WaitStatus::Signaled(pid, signal, _)) => {
+                    println!("child {pid} was killed by {signal}");
+                    left -= 1;
+                }
                 Ok(WaitStatus::StillAlive) => break, // the rest are still running
-                Ok(_) => {}                          // stopped/continued: not an exit
-                Err(nix::errno::Errno::ECHILD) => break, // no children at all
+                Ok(_) => {} // stopped/continued: not an end
+                Err(nix::errno::Errno::ECHILD) if left == 0 => break, // all reaped
+                Err(nix::errno::Errno::ECHILD) => {
+                    return Err(format!("waitpid(-1): ECHILD with {left} child(ren) not seen to end"))
+                }
                 Err(e) => return Err(format!("waitpid(-1): {e}")),
             }
         }

@@ -23,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use nix::fcntl::{fcntl, FcntlArg, OFlag};
 use nix::sys::signal::{kill, sigaction, SaFlags, SigAction, SigHandler, SigSet, Signal};
-use nix::sys::signalfd::SignalFd;
+use nix::sys::signalfd::{SfdFlags, SignalFd};
 use nix::unistd::{getppid, Pid};
 
 const MODES: [(&str, &str); 5] = [
@@ -132,7 +132,8 @@ impl Receiver {
             }
             "signalfd" => {
                 block()?;
-                Receiver::Signalfd(SignalFd::new(&usr1).map_err(|e| format!("signalfd: {e}"))?)
+                Receiver::Signalfd(SignalFd::with_flags(&usr1, SfdFlags::SFD_CLOEXEC)
+                    .map_err(|e| format!("signalfd: {e}"))?)
             }
             "handler" => {
                 let (read, write): (OwnedFd, OwnedFd) = nix::unistd::pipe2(OFlag::O_CLOEXEC)
