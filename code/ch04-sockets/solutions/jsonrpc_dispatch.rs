@@ -38,7 +38,9 @@ impl Dispatcher {
             && req.get("params").is_none_or(|p| p.is_array() || p.is_object())
             && id.as_ref().is_none_or(|i| i.is_string() || i.is_number() || i.is_null());
         if !valid {
-            return Some(error(-32600, "Invalid Request", id.unwrap_or(Value::Null)));
+            // An id we could not read as one (an object, say) is answered as null.
+            let id = id.filter(|i| i.is_string() || i.is_number()).unwrap_or(Value::Null);
+            return Some(error(-32600, "Invalid Request", id));
         }
         let method = req["method"].as_str().unwrap_or_default();
         let params = req.get("params").cloned().unwrap_or(Value::Null);

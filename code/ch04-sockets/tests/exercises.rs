@@ -139,6 +139,9 @@ mod jsonrpc_dispatch {
         assert_eq!(code(r#"{"jsonrpc":"2.0","method":"log","params":"x","id":1}"#), Some(-32600));
         assert_eq!(code("[]"), Some(-32600));
         assert_eq!(answer(&d, "{bad")["id"], Value::Null);
+        // An id that is not a string, number or null cannot be echoed: null (spec §5).
+        let bad_id = answer(&d, r#"{"jsonrpc":"2.0","method":"log","id":{"a":1}}"#);
+        assert_eq!((bad_id["error"]["code"].as_i64(), &bad_id["id"]), (Some(-32600), &Value::Null));
     }
 
     #[test]
