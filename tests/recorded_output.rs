@@ -4,9 +4,19 @@
 //! output must match, once the parts that differ from run to run are masked:
 //! addresses, pids, ports, durations, clock times and temp paths.
 //!
-//! To re-record after changing an example on purpose:
-//!     WORKBOOK_RECORD=1 cargo test -p workbook --test recorded_output
-
+//! Each recording is a test of its own, named by its path, so a filter picks
+//! some out:
+//!     cargo test --test recorded_output ch06-processes
+//!
+//! A recorded command names programs as a reader at the root types them,
+//! `./target/debug/NAME`; the test runs them from the target dir cargo really
+//! uses (`CARGO_TARGET_DIR` may point elsewhere) and shows the output with the
+//! reader's path again.
+//!
+//! To re-record after changing an example on purpose, name the files (a path
+//! or a glob, relative to the root; `1` means every recording):
+//!     WORKBOOK_RECORD=code/ch06-processes/output/ls-wc-pipeline.txt cargo test --test recorded_output
+//!     WORKBOOK_RECORD='code/ch10-time/output/*' cargo test --test recorded_output ch10
 mod common;
 
 use std::path::{Path, PathBuf};
@@ -49,8 +59,36 @@ fn recordings() -> Vec<Recording> {
     found
 }
 
+/// The directory cargo puts debug binaries in: this test binary sits in its
+/// `deps/`, wherever `CARGO_TARGET_DIR` or `build.target-dir` put it.
+fn profile_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("the test binary's own path");
+    exe.parent().and_then(Path::parent).expect("the test binary lives in <target>/debug/deps").to_path_buf()
+}
+
+/// `./target/debug/` or `target/debug/` at the start of a word, as a reader types it.
+static READER_TARGET: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(^|[\s=(])(\./)?target/debug/").unwrap());
+
+/// The command with the reader's `target/debug/` replaced by the real profile
+/// dir (quoted for `sh`), and the prefix the reader typed, to put back in the output.
+fn resolve_target_dir(command: &str) -> (String, Option<String>) {
+    let typed = READER_TARGET.captures(command).map(|c| format!("{}target/debug/", c.get(2).map_or("", |m| m.as_str())));
+    let real = format!("'{}'/", profile_dir().display().to_string().replace('\'', r"'\''"));
+    let resolved = READER_TARGET.replace_all(command, |c: &regex::Captures| format!("{}{real}", &c[1]));
+    (resolved.into_owned(), typed)
+}
+
 /// Run a recorded command as the reader would, stdout and stderr together.
 fn run(command: &str) -> String {
+    let (resolved, typed) = resolve_target_dir(command);
+    let output = run_in_shell(&resolved);
+    match typed {
+        Some(typed) => output.replace(&format!("{}/", profile_dir().display()), &typed),
+        None => output,
+    }
+}
+
+fn run_in_shell(command: &str) -> String {
     let mut child = Command::new("sh")
         .arg("-c")
         .arg(format!("( {command} ) 2>&1"))
@@ -114,25 +152,43 @@ fn first_difference(expected: &str, actual: &str) -> String {
     )
 }
 
-fn check(recording: &Recording) -> Result<(), String> {
+/// Whether `WORKBOOK_RECORD` asks to re-record this file: `1` for every
+/// recording, else a path or glob relative to the root.
+fn asked_to_record(path: &Path) -> bool {
+    let Ok(wanted) = std::env::var("WORKBOOK_RECORD") else { return false };
+    if wanted == "1" {
+        return true;
+    }
+    let pattern = glob::Pattern::new(&wanted)
+        .unwrap_or_else(|e| panic!("WORKBOOK_RECORD={wanted:?} is not a path or glob: {e}"));
+    pattern.matches_path(Path::new(&shown(path)))
+}
+
+enum Outcome {
+    Matches,
+    Recorded,
+    Skipped(String),
+}
+
+fn check(recording: &Recording) -> Result<Outcome, String> {
     for (tool, package) in OPTIONAL_TOOLS {
         let uses_tool = recording.command.split(|c: char| c.is_whitespace() || "|;&(".contains(c)).any(|w| w == *tool);
         if uses_tool && !common::have_tool(tool, package) {
-            return Ok(());
+            return Ok(Outcome::Skipped(format!("needs {tool}: `sudo apt-get install {package}` enables it")));
         }
     }
     let actual = run(&recording.command);
-    if std::env::var_os("WORKBOOK_RECORD").is_some() {
+    if asked_to_record(&recording.path) {
         std::fs::write(&recording.path, format!("$ {}\n{}", recording.command, actual)).unwrap();
-        return Ok(());
+        return Ok(Outcome::Recorded);
     }
     let (expected, now) = (normalise(&recording.expected), normalise(&actual));
     if expected == now {
-        return Ok(());
+        return Ok(Outcome::Matches);
     }
+    let path = shown(&recording.path);
     Err(format!(
-        "{}: `{}` no longer prints what the book shows.\n{}\nRe-record with WORKBOOK_RECORD=1 cargo test -p workbook --test recorded_output, if the change is meant.",
-        shown(&recording.path),
+        "{path}: `{}` no longer prints what the book shows.\n{}\nIf the change is meant, re-record it:\n    WORKBOOK_RECORD={path} cargo test --test recorded_output",
         recording.command,
         first_difference(&expected, &now)
     ))
@@ -142,26 +198,50 @@ fn shown(path: &Path) -> String {
     path.strip_prefix(common::root()).unwrap_or(path).display().to_string()
 }
 
-#[test]
-fn every_recorded_output_matches_a_fresh_run() {
-    let recordings = recordings();
-    // Two at a time: the machine has two cores, and most time goes to `cargo run` checks.
-    let failures: Vec<String> = std::thread::scope(|scope| {
-        let chunks: Vec<_> = recordings.chunks(recordings.len().div_ceil(2).max(1)).collect();
-        let workers: Vec<_> = chunks
-            .into_iter()
-            .map(|chunk| scope.spawn(move || chunk.iter().filter_map(|r| check(r).err()).collect::<Vec<_>>()))
-            .collect();
-        workers.into_iter().flat_map(|w| w.join().unwrap()).collect()
-    });
-    eprintln!("checked {} recorded outputs", recordings.len());
-    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+fn main() {
+    let args = libtest_mimic::Arguments::from_args();
+    let mut trials: Vec<libtest_mimic::Trial> = recordings()
+        .into_iter()
+        .map(|recording| {
+            libtest_mimic::Trial::test(shown(&recording.path), move || match check(&recording) {
+                Ok(Outcome::Matches) => Ok(()),
+                Ok(Outcome::Recorded) => {
+                    eprintln!("recorded {}", shown(&recording.path));
+                    Ok(())
+                }
+                Ok(Outcome::Skipped(why)) => {
+                    eprintln!("SKIPPED {}: {why}", shown(&recording.path));
+                    Ok(())
+                }
+                Err(failure) => Err(failure.into()),
+            })
+        })
+        .collect();
+    trials.push(libtest_mimic::Trial::test("the_masks_hide_what_varies_and_nothing_else", || {
+        the_masks_hide_what_varies_and_nothing_else();
+        Ok(())
+    }));
+    trials.push(libtest_mimic::Trial::test("a_reader_s_target_path_runs_from_the_real_target_dir", || {
+        a_reader_s_target_path_runs_from_the_real_target_dir();
+        Ok(())
+    }));
+    libtest_mimic::run(&args, trials).exit();
 }
 
-#[test]
 fn the_masks_hide_what_varies_and_nothing_else() {
     assert_eq!(normalise("pid 4242 at 0x7ffd1234 took 12.5ms"), "pid N at 0x… took DURATION");
     assert_eq!(normalise("listening on 127.0.0.1:41234\n\n"), "listening on 127.0.0.1:PORT");
     assert_eq!(normalise("[pid 77] write(1, \"hi\", 2) = 2"), "[pid N] write(1, \"hi\", 2) = 2");
     assert_eq!(normalise("wrote 3 lines in 2 calls"), "wrote 3 lines in 2 calls");
+}
+
+fn a_reader_s_target_path_runs_from_the_real_target_dir() {
+    let real = profile_dir().display().to_string();
+    let (resolved, typed) = resolve_target_dir("strace ./target/debug/a x=target/debug/b | grep target/debug/c");
+    assert_eq!(typed.as_deref(), Some("./target/debug/"));
+    assert_eq!(resolved.matches(&real).count(), 3, "{resolved}");
+    assert_eq!(resolve_target_dir("cargo run -q -p x").1, None);
+    // The output shows the reader's path, not the real one.
+    let echoed = run("echo ./target/debug/intro-hello");
+    assert_eq!(echoed.trim(), "./target/debug/intro-hello");
 }
