@@ -8,6 +8,13 @@ use std::thread::{self, JoinHandle};
 type Job = Box<dyn FnOnce() + Send + 'static>;
 
 /// `n` threads that run the jobs given to `execute`, in the order given.
+///
+/// A job that panics kills the worker running it: the panic message is
+/// printed, that worker's count is lost (`shutdown` counts it as 0), and the
+/// pool has one worker fewer. If every worker has died, the shared receiver
+/// is gone and `execute` panics. A pool for real use would run each job under
+/// `std::panic::catch_unwind` or start a new worker; this exercise keeps the
+/// pool small and leaves that out.
 pub struct WorkerPool {
     /// `None` once shut down: dropping the sender is what tells the workers
     /// that no more jobs will come.
@@ -49,9 +56,9 @@ impl WorkerPool {
     /// Queues `job` to run on one of the workers.
     pub fn execute<F: FnOnce() + Send + 'static>(&self, job: F) {
         if let Some(tx) = &self.jobs {
-            // unwrap: the receivers live as long as the workers, which only
-            // stop after `jobs` is dropped, so the send cannot fail here.
-            tx.send(Box::new(job)).unwrap();
+            // The receiver lives while any worker does; workers stop after
+            // `jobs` is dropped, or when a job panics (see the type's doc).
+            tx.send(Box::new(job)).expect("every worker has died: a job panicked");
         }
     }
 

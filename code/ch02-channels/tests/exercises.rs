@@ -206,7 +206,10 @@ mod worker_pool {
             let pool = WorkerPool::new(1);
             let (tx, rx) = mpsc::channel();
             // The first job holds the only worker until we let it go, so the
-            // other 9 are certainly still queued when shutdown starts.
+            // other 9 queue up behind it. They are usually still queued when
+            // shutdown starts (the worker must first wake from `wait.recv()`),
+            // which is the case this test is about; if the worker drains them
+            // first, the test checks an ordinary shutdown instead.
             let (release, wait) = mpsc::channel::<()>();
             pool.execute(move || wait.recv().unwrap());
             for i in 0..9 {

@@ -1,7 +1,7 @@
 //! What a blocked `recv` is made of: `main` waits on an empty channel and a
-//! second thread sends one message 100 ms later. Run it under strace to see
-//! the receiver go to sleep in `futex(FUTEX_WAIT…)` and the sender wake it
-//! with `futex(FUTEX_WAKE…)`.
+//! second thread sends one message once `main` is asleep. Run it under strace
+//! to see the receiver go to sleep in `futex(FUTEX_WAIT…)` and the sender
+//! wake it with `futex(FUTEX_WAKE…)`.
 //!
 //! Run: cargo run -p ch02-channels --bin blocked-recv
 //! Trace: cargo build -q -p ch02-channels --bin blocked-recv &&
@@ -11,20 +11,48 @@
 
 use std::sync::mpsc;
 use std::thread;
-use std::time::Duration;
+use std::{fs, io, process};
 
 fn main() {
+    if std::env::args().any(|a| a == "--help" || a == "-h") {
+        println!("usage: blocked-recv   (no arguments; run it under strace -f -e trace=futex)");
+        return;
+    }
+    if let Err(e) = run() {
+        eprintln!("blocked-recv: {e}");
+        process::exit(1);
+    }
+}
+
+/// Waits until thread `tid` of this process is asleep in the kernel: state
+/// `S` ("sleeping in an interruptible wait") in `/proc/self/task/<tid>/stat`
+/// (man 5 proc). The state is the first field after the `)` that ends the
+/// thread's name.
+fn wait_until_asleep(tid: u32) -> io::Result<()> {
+    let path = format!("/proc/self/task/{tid}/stat");
+    loop {
+        let stat = fs::read_to_string(&path).map_err(|e| io::Error::new(e.kind(), format!("reading {path}: {e}")))?;
+        let state = stat.rsplit_once(')').and_then(|(_, rest)| rest.trim_start().chars().next());
+        if state == Some('S') {
+            return Ok(());
+        }
+        thread::yield_now(); // `main` has not reached its futex yet
+    }
+}
+
+fn run() -> io::Result<()> {
     // ANCHOR: main
     let (tx, rx) = mpsc::channel::<&str>();
-    let sender = thread::spawn(move || {
-        // Long enough for `main` to be asleep in recv; nothing depends on it.
-        thread::sleep(Duration::from_millis(100));
-        tx.send("wake up").unwrap(); // unwrap: `main` is waiting in recv
+    let main_tid = process::id(); // the main thread's tid is the process id
+    let sender = thread::spawn(move || -> io::Result<()> {
+        wait_until_asleep(main_tid)?; // send only once `main` sleeps in recv
+        tx.send("wake up").map_err(|_| io::Error::other("main stopped receiving"))
     });
     match rx.recv() {
         Ok(msg) => println!("received {msg:?}"),
         Err(e) => println!("recv: {e}"),
     }
-    sender.join().expect("the sending thread panicked");
+    sender.join().map_err(|_| io::Error::other("the sending thread panicked"))??;
     // ANCHOR_END: main
+    Ok(())
 }

@@ -21,7 +21,7 @@ fn main() {
     let buf = vec![7u8; 1 << 20]; // 1 MiB on the heap, owned by `buf`
     let sent_from = buf.as_ptr() as usize;
     tx.send(buf).unwrap(); // `buf` is moved into the channel...
-    // buf[0] = 1;         // ...so this line would not compile: E0382, use of moved value
+    // buf[0] = 1;         // ...so this line would not compile: E0382, borrow of moved value: `buf`
 
     let (arrived_at, len) = receiver.join().expect("the receiver panicked");
     println!("sent {len} bytes; same heap buffer on both sides: {}", sent_from == arrived_at);
