@@ -85,4 +85,12 @@ fn the_bench_runs_in_quick_mode_and_prints_its_table() {
         assert!(text.lines().any(|l| l.starts_with(row)), "no row {row} in\n{text}");
     }
     assert!(text.contains("quick mode"), "{text}");
+    // Every mitigation the kernel reports is named (SRSO's safe RET, say, which
+    // makes every kernel return mispredict, matters as much as spectre_v2).
+    if let Ok(dir) = std::fs::read_dir("/sys/devices/system/cpu/vulnerabilities") {
+        for entry in dir.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            assert!(text.contains(&name), "the bench does not report {name}:\n{text}");
+        }
+    }
 }
