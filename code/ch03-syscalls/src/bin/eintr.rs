@@ -20,9 +20,13 @@ static WRITE_FD: AtomicI32 = AtomicI32::new(-1);
 // ANCHOR: handler
 extern "C" fn on_sigusr1(_: libc::c_int) {
     // Only async-signal-safe calls in a handler: write(2) is one (man 7 signal-safety).
+    // A call in a handler may change errno under the code it interrupted, so
+    // save it and put it back (TLPI 21.1.2).
+    let saved = Errno::last_raw();
     let fd = WRITE_FD.load(Ordering::Relaxed);
     // SAFETY: writes one byte from a static buffer to our own pipe.
     unsafe { libc::write(fd, b"!".as_ptr().cast(), 1) };
+    Errno::set_raw(saved);
 }
 // ANCHOR_END: handler
 

@@ -17,10 +17,12 @@ fn main() {
     // 1. The kernel's answer: openat(AT_FDCWD, path, O_RDONLY) by hand.
     let raw: isize;
     // SAFETY: openat(2) reads the NUL-terminated path; rcx and r11 are clobbered.
+    // The i32 constants are widened to i64: an operand narrower than its
+    // register leaves the upper bits undefined (Rust Reference, inline assembly).
     unsafe {
         std::arch::asm!("syscall",
             inlateout("rax") libc::SYS_openat as isize => raw,
-            in("rdi") libc::AT_FDCWD, in("rsi") MISSING.as_ptr(), in("rdx") libc::O_RDONLY,
+            in("rdi") libc::AT_FDCWD as i64, in("rsi") MISSING.as_ptr(), in("rdx") libc::O_RDONLY as i64,
             lateout("rcx") _, lateout("r11") _, options(nostack));
     }
     println!("kernel:  openat returned {raw} (that is -ENOENT, ENOENT = {})", libc::ENOENT);

@@ -6,7 +6,8 @@
 //!       target/debug/trace -f -e getpid,write,wait4 target/debug/fork-and-wait
 //!
 //! Look for: without -f only the parent's calls; with -f, the child's
-//! `[pid N] getpid()` and `[pid N] write(…)` lines too.
+//! `[pid N] getpid()` and `[pid N] write(…)` lines too, while the parent's
+//! `wait4` and `write` lines have no prefix.
 
 use nix::sys::wait::{waitpid, WaitStatus};
 use nix::unistd::{fork, ForkResult};
@@ -19,6 +20,8 @@ fn run() -> Result<(), String> {
             let _pid = nix::unistd::getpid(); // one getpid(2) in the child
             let _ = nix::unistd::write(std::io::stdout(), b"child: hello\n");
             // _exit(2): leave at once, without running the parent's cleanup.
+            // SAFETY: _exit takes no pointers and never returns; skipping
+            // destructors and stdio flushing is the point here.
             unsafe { libc::_exit(0) }
         }
         ForkResult::Parent { child } => {

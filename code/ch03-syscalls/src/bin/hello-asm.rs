@@ -15,12 +15,14 @@ fn write_raw(fd: i32, buf: &[u8]) -> io::Result<usize> {
     let ret: isize;
     // SAFETY: write(2) only reads `buf.len()` bytes at `buf.as_ptr()`, which
     // `buf` owns; the kernel clobbers rcx (return address) and r11 (flags),
-    // which we declare, and touches no other register or our stack.
+    // which we declare, and touches no other register or our stack. Every
+    // operand is 64 bits wide (`fd as i64`): a narrower value would leave the
+    // register's upper bits undefined (Rust Reference, inline assembly).
     unsafe {
         std::arch::asm!(
             "syscall",
             inlateout("rax") libc::SYS_write as isize => ret,
-            in("rdi") fd,
+            in("rdi") fd as i64, // sign-extended, as the C ABI would
             in("rsi") buf.as_ptr(),
             in("rdx") buf.len(),
             lateout("rcx") _,
