@@ -2,8 +2,9 @@
 //! start it and take the pid your shell or test got back. Is that pid your
 //! program? Under `cargo run` on Linux, yes: cargo builds, then replaces itself
 //! with your program (execvp(3)), keeping the pid. Under a wrapper that stays
-//! around (a shell script, `go run`, `npm start`), no: the pid is the wrapper's,
-//! and a signal sent to it never reaches your program. Ctrl+C still works,
+//! around (a shell script, `go run`), no: the pid is the wrapper's, and a
+//! signal sent to it never reaches your program (unless the wrapper forwards
+//! it, as GNU make and npm do for SIGTERM). Ctrl+C still works,
 //! because the terminal signals the whole foreground process group.
 //!
 //! With no arguments the program runs the experiment on itself: it starts
