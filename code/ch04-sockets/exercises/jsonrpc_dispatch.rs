@@ -1,5 +1,4 @@
-//! Exercise 3: a JSON-RPC 2.0 dispatcher with registered methods,
-//! notifications and batches.
+//! Exercise 3: a JSON-RPC 2.0 dispatcher (registered methods, notifications, batches).
 //!
 //! Task: implement `Dispatcher::handle`. It gets the text of one request or
 //! of a batch (a JSON array of requests) and returns the response text, or

@@ -82,8 +82,10 @@ impl Stopper {
     /// setting the flag we wake it the only portable way: by connecting.
     pub fn stop(&self) {
         if !self.stopping.swap(true, Ordering::SeqCst) {
-            // Failure just means the listener is already gone.
-            let _ = TcpStream::connect(self.addr);
+            // Failure just means the listener is already gone. With a timeout:
+            // if its accept queue is full, a SYN is dropped and a plain
+            // connect would retry for about two minutes.
+            let _ = TcpStream::connect_timeout(&self.addr, Duration::from_secs(1));
         }
     }
 
