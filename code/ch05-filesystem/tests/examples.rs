@@ -208,6 +208,8 @@ fn paths_expands_like_a_shell_and_tilde_is_not_magic() {
     assert!(text.contains("expand(\"~/x\")          = \"/home/reader/x\""), "{text}");
     assert!(text.contains("expand(\"${HOME}z\")      = \"/home/readerz\""), "{text}");
     assert!(text.contains("expand(\"a~b $UNSET_CH05 c\") = \"a~b  c\""), "{text}");
+    // A `$` before no name, and an unterminated `${`, stay as written.
+    assert!(text.contains("expand(\"cost $ 5, ${HOME x\") = \"cost $ 5, ${HOME x\""), "{text}");
     // Without $HOME, the password database answers.
     let out = Command::new(env!("CARGO_BIN_EXE_paths")).env_remove("HOME").output().unwrap();
     let text = String::from_utf8(out.stdout).unwrap();

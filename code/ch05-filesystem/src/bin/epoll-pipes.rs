@@ -25,7 +25,7 @@ fn run() -> io::Result<()> {
     let mut readers = Vec::new();
     let mut writers = Vec::new();
     for i in 0..3 {
-        let (read_end, write_end) = pipe()?; // pipe2(2), O_CLOEXEC
+        let (read_end, write_end) = pipe()?; // pipe2(2) with flags 0: no O_CLOEXEC (nix's pipe)
         set_nonblocking(&read_end)?;
         readers.push(File::from(read_end));
         writers.push(std::thread::spawn(move || -> io::Result<()> {

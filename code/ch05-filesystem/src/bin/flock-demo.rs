@@ -51,6 +51,21 @@ fn child(mode: &str, path: &Path) -> io::Result<std::process::Child> {
     Command::new(std::env::current_exe()?).arg(mode).arg(path).stdout(Stdio::piped()).spawn()
 }
 
+/// Wait until process `pid` is queued for a lock: a `->` line in /proc/locks.
+fn wait_until_blocked(pid: u32) -> io::Result<()> {
+    let waiter = |line: &str| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        fields.get(1) == Some(&"->") && fields.get(5) == Some(&pid.to_string().as_str())
+    };
+    for _ in 0..10_000 {
+        if std::fs::read_to_string("/proc/locks")?.lines().any(waiter) {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+    Err(io::Error::new(io::ErrorKind::TimedOut, format!("process {pid} never blocked in flock(2)")))
+}
+
 fn demo() -> io::Result<()> {
     let tmp = tempfile::Builder::new().prefix("ch05-flock-").tempdir()?;
     let path = tmp.path().join("app.lock");
@@ -73,7 +88,10 @@ fn demo() -> io::Result<()> {
     let mut line = String::new();
     lines.read_line(&mut line)?;
     print!("{line}");
-    drop(held); // close(2) releases the lock
+    // Release only once the child really sleeps in flock(2) (its printed
+    // line comes before the call): /proc/locks lists it as a waiter, `->`.
+    wait_until_blocked(waiter.id())?;
+    drop(held); // Flock's drop: flock(fd, LOCK_UN), then close(2)
     println!("parent: released the lock");
     let mut rest = String::new();
     lines.read_to_string(&mut rest)?;
@@ -90,12 +108,17 @@ fn main() {
         [mode, file] if mode == "--try" => try_lock(Path::new(file)).map(|lock| {
             println!("child --try: {}", if lock.is_some() { "locked" } else { "EWOULDBLOCK (held by another process)" });
         }),
-        [mode, file] if mode == "--wait" => {
+        [mode, file] if mode == "--wait" => try_lock(Path::new(file)).and_then(|lock| {
+            if lock.is_some() {
+                // Nothing to wait for: the demo's parent released too early.
+                println!("child --wait: got the lock at once");
+                return Ok(());
+            }
             println!("child --wait: waiting in flock(LOCK_EX)");
             open(Path::new(file)).and_then(|f| Flock::lock(f, FlockArg::LockExclusive).map_err(|(_, e)| e.into())).map(|_lock| {
                 println!("child --wait: got the lock");
             })
-        }
+        }),
         [mode, file, n] if mode == "--retry" => {
             let tries = n.parse().unwrap_or(100);
             lock_with_retry(Path::new(file), tries).map(|got| match got {

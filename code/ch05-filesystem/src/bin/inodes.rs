@@ -7,7 +7,6 @@
 use std::fs;
 use std::io;
 use std::os::unix::fs::{symlink, MetadataExt};
-use std::time::UNIX_EPOCH;
 
 fn run() -> io::Result<()> {
     let (dir, _guard) = ch05_filesystem::scratch_dir(std::env::args().nth(1))?;
@@ -15,11 +14,12 @@ fn run() -> io::Result<()> {
     fs::write(&original, "twelve bytes")?;
 
     // ANCHOR: metadata
-    let meta = fs::metadata(&original)?; // stat(2) (statx on newer glibc)
+    let meta = fs::metadata(&original)?; // std calls statx(2) (stat(2) on old kernels)
     println!("size {} bytes, mode {:o}, nlink {}", meta.len(), meta.mode(), meta.nlink());
     println!("is_file {}, is_dir {}, readonly {}", meta.is_file(), meta.is_dir(), meta.permissions().readonly());
-    let modified = meta.modified()?.duration_since(UNIX_EPOCH).unwrap_or_default();
-    println!("modified {} s after the epoch; atime/ctime as numbers: {} {}", modified.as_secs() > 0, meta.atime() > 0, meta.ctime() > 0);
+    // The times change from run to run; print how old the file is instead.
+    let age = meta.modified()?.elapsed().unwrap_or_default();
+    println!("modified {} s ago; mtime, atime, ctime after the epoch: {}", age.as_secs(), meta.mtime() > 0 && meta.atime() > 0 && meta.ctime() > 0);
     // ANCHOR_END: metadata
 
     // ANCHOR: links

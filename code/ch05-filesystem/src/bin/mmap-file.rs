@@ -23,14 +23,15 @@ fn run() -> io::Result<()> {
     let lines = map.iter().filter(|&&b| b == b'\n').count();
     println!("mapped {} bytes, {lines} lines, starts with {:?}", map.len(), std::str::from_utf8(&map[..5]).unwrap_or("?"));
     // ANCHOR_END: read
+    drop(map); // munmap(2): no read-only view stays alive while we write below
 
     // ANCHOR: write
     let file = OpenOptions::new().read(true).write(true).open(&path)?;
-    // SAFETY: as above; MAP_SHARED, so our stores go to the page cache and
-    // are seen by every reader of the file.
+    // SAFETY: as above (the read-only map is gone); MAP_SHARED, so our
+    // stores go to the page cache and are seen by every reader of the file.
     let mut map = unsafe { MmapMut::map_mut(&file)? };
     map[..5].copy_from_slice(b"HELLO"); // a plain memory store
-    map.flush()?; // msync(MS_SYNC): write the dirty pages to the disk
+    map.flush()?; // msync(MS_SYNC): write the dirty pages to the disk and wait
     println!("after the store and flush, read(2) sees {:?}", fs::read_to_string(&path)?.lines().next().unwrap_or(""));
     // ANCHOR_END: write
     Ok(())

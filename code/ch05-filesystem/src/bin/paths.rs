@@ -2,16 +2,16 @@
 //! likewise; the home directory comes from $HOME or the password database.
 //!
 //! Run: cargo run -p ch05-filesystem --bin paths
-//! Try: HOME=/nowhere cargo run -p ch05-filesystem --bin paths
+//! Try: HOME=/nowhere target/debug/paths   (HOME=/nowhere cargo … confuses rustup)
 
 use std::env;
 use std::io;
 use std::path::{Path, PathBuf};
 
 // ANCHOR: home
-/// $HOME if set (the shell and login set it), else the passwd entry
-/// (getpwuid_r(3)), as std's env::home_dir does on Unix (Go's
-/// os.UserHomeDir has no fallback).
+/// $HOME if set and not empty (the shell and login set it), else the passwd
+/// entry (getpwuid_r(3)). std's env::home_dir does the same on Unix except
+/// that it returns an empty $HOME as is; Go's os.UserHomeDir has no fallback.
 fn home_dir() -> Option<PathBuf> {
     match env::var_os("HOME") {
         Some(home) if !home.is_empty() => Some(PathBuf::from(home)),
@@ -29,8 +29,9 @@ fn expand(word: &str) -> String {
     let mut out = String::new();
     let mut chars = word.chars().peekable();
     while let Some(c) = chars.next() {
-        if c != '$' {
-            out.push(c);
+        let starts_name = |c: &char| *c == '{' || *c == '_' || c.is_ascii_alphabetic();
+        if c != '$' || !chars.peek().is_some_and(starts_name) {
+            out.push(c); // a `$` not followed by a name stays, as in sh
             continue;
         }
         let braced = chars.peek() == Some(&'{');
@@ -46,10 +47,13 @@ fn expand(word: &str) -> String {
                 break;
             }
         }
-        if braced && chars.next() != Some('}') {
-            out.push_str("${");
+        if braced && chars.peek() != Some(&'}') {
+            out.push_str("${"); // unterminated: kept as written
             out.push_str(&name);
             continue;
+        }
+        if braced {
+            chars.next(); // the `}`
         }
         out.push_str(&env::var(&name).unwrap_or_default());
     }
@@ -68,6 +72,7 @@ fn run() -> io::Result<()> {
     println!("expand(\"$HOME/y\")      = {:?}", expand("$HOME/y"));
     println!("expand(\"${{HOME}}z\")      = {:?}", expand("${HOME}z"));
     println!("expand(\"a~b $UNSET_CH05 c\") = {:?}", expand("a~b $UNSET_CH05 c"));
+    println!("expand(\"cost $ 5, ${{HOME x\") = {:?}", expand("cost $ 5, ${HOME x"));
     // Paths are bytes on Unix, not UTF-8: OsStr, not str.
     let joined = Path::new("/etc").join("hosts");
     println!("join: {}, parent {:?}, extension {:?}", joined.display(), joined.parent(), Path::new("a/b.tar.gz").extension());
