@@ -211,6 +211,42 @@ fn the_hand_built_pipeline_counts_like_the_shells() {
     assert_eq!(run_ok("ls-wc-pipeline", &[dir.path().to_str().unwrap()]).trim(), "7");
 }
 
+/// `yes | head -n 1` through the hand-built pipeline: fake `ls` and `wc`
+/// scripts first in PATH exec `yes` (writes forever) and `head -n 1` (reads
+/// one line and exits). The writer stops only when its write fails with
+/// SIGPIPE/EPIPE, which needs *every* copy of the read end closed, its own
+/// included. A writer that inherited the read end blocks forever on a full
+/// pipe, so the run is bounded: after 10 s the whole process group is killed
+/// and the test fails instead of hanging.
+#[test]
+fn the_hand_built_pipeline_ends_when_the_reader_exits_first() {
+    use std::os::unix::fs::PermissionsExt;
+    use std::os::unix::process::CommandExt;
+    let dir = tempfile::tempdir().unwrap();
+    for (name, body) in [("ls", "exec yes\n"), ("wc", "exec head -n 1\n")] {
+        let path = dir.path().join(name);
+        std::fs::write(&path, format!("#!/bin/sh\n{body}")).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = format!("{}:{}", dir.path().display(), std::env::var("PATH").unwrap_or_default());
+    let mut child = bin("ls-wc-pipeline")
+        .env("PATH", path)
+        .process_group(0) // so a timeout can kill `yes` and `head` too
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pidfd = pidfd_open(child.id()).unwrap();
+    if !wait_readable(&pidfd, Duration::from_secs(10)).unwrap() {
+        let _ = nix::sys::signal::killpg(nix::unistd::Pid::from_raw(child.id() as i32), nix::sys::signal::SIGKILL);
+        let _ = child.wait();
+        panic!("the pipeline did not finish within 10 s: the writer still holds a copy of the read end");
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "y\n");
+    assert!(out.status.success(), "{}: {}", out.status, String::from_utf8_lossy(&out.stderr));
+}
+
 /// Kills a child server on drop, so a failing assertion leaves nothing behind.
 struct KillOnDrop(Child);
 impl Drop for KillOnDrop {
