@@ -9,9 +9,10 @@
 //!     cargo test --test recorded_output ch06-processes
 //!
 //! A recorded command names programs as a reader at the root types them,
-//! `./target/debug/NAME`; the test runs them from the target dir cargo really
-//! uses (`CARGO_TARGET_DIR` may point elsewhere) and shows the output with the
-//! reader's path again.
+//! `./target/debug/NAME`. Where cargo builds elsewhere (`CARGO_TARGET_DIR`),
+//! the test makes `target/debug` a symlink to the real profile dir (or, if a
+//! real `target/debug` is in the way, runs the command with the real path and
+//! shows the reader's path in its output).
 //!
 //! To re-record after changing an example on purpose, name the files (a path
 //! or a glob, relative to the root; `1` means every recording):
@@ -78,8 +79,34 @@ fn resolve_target_dir(command: &str) -> (String, Option<String>) {
     (resolved.into_owned(), typed)
 }
 
+/// Make the reader's `target/debug` lead to the real profile dir, once.
+/// Where cargo builds elsewhere (`CARGO_TARGET_DIR`), `target/debug` in the
+/// checkout becomes a symlink to the real one, so a command runs exactly as
+/// typed and strace prints the same (length-truncated) strings as the reader
+/// sees. Returns false where a real `target/debug` of another build is in the
+/// way; it is left alone, and the commands then name the real path instead.
+fn reader_target_leads_to_real_one() -> bool {
+    static DONE: LazyLock<bool> = LazyLock::new(|| {
+        let real = profile_dir();
+        let reader = common::root().join("target/debug");
+        if reader.canonicalize().ok() == real.canonicalize().ok() {
+            return true;
+        }
+        let cleared = match reader.symlink_metadata() {
+            Ok(meta) if meta.file_type().is_symlink() => std::fs::remove_file(&reader).is_ok(),
+            Ok(_) => false,
+            Err(_) => std::fs::create_dir_all(reader.parent().unwrap()).is_ok(),
+        };
+        cleared && std::os::unix::fs::symlink(&real, &reader).is_ok()
+    });
+    *DONE
+}
+
 /// Run a recorded command as the reader would, stdout and stderr together.
 fn run(command: &str) -> String {
+    if reader_target_leads_to_real_one() {
+        return run_in_shell(command);
+    }
     let (resolved, typed) = resolve_target_dir(command);
     let output = run_in_shell(&resolved);
     match typed {
@@ -241,7 +268,7 @@ fn a_reader_s_target_path_runs_from_the_real_target_dir() {
     assert_eq!(typed.as_deref(), Some("./target/debug/"));
     assert_eq!(resolved.matches(&real).count(), 3, "{resolved}");
     assert_eq!(resolve_target_dir("cargo run -q -p x").1, None);
-    // The output shows the reader's path, not the real one.
-    let echoed = run("echo ./target/debug/intro-hello");
-    assert_eq!(echoed.trim(), "./target/debug/intro-hello");
+    // The reader's path reaches the real profile dir.
+    let listed = run("ls -d ./target/debug/deps/. && echo ./target/debug/x");
+    assert_eq!(listed.trim(), "./target/debug/deps/.\n./target/debug/x");
 }
