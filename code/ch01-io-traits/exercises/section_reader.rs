@@ -11,7 +11,8 @@
 //! Hint: keep your own position `pos` (0..=len); before each read, seek the
 //! inner source to `start + pos` and cap the buffer at `len - pos` bytes.
 //! Seeking to a negative position is an error (`ErrorKind::InvalidInput`);
-//! seeking past the end is allowed and reads then return 0.
+//! seeking past the end is allowed and reads then return 0. A position that
+//! does not fit in a `u64` (seek, or `start + pos`) is `InvalidInput` too.
 use std::io::{self, Read, Seek, SeekFrom};
 
 pub struct SectionReader<R> {

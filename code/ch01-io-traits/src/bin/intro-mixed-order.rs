@@ -19,11 +19,14 @@ use nix::unistd;
 // ANCHOR: run
 fn run() -> io::Result<()> {
     print!("1: print! (waited in Stdout's buffer)"); // no newline: buffered
-    // write(2) straight to fd 1, past the buffer. A 30-byte write to a
-    // terminal, pipe or file is not split, so one call is enough here.
+    // write(2) straight to fd 1, past the buffer. A blocking terminal, pipe
+    // or file takes all 29 bytes in one call; only a non-blocking fd, a signal
+    // or a full disk could cut it short, and then we say so.
     let raw = b"2: write(2) straight to fd 1\n";
     let n = unistd::write(io::stdout().as_fd(), raw)?;
-    assert_eq!(n, raw.len(), "short write");
+    if n != raw.len() {
+        return Err(io::Error::other(format!("short write: {n} of {} bytes", raw.len())));
+    }
     println!(); // the newline flushes line 1, after line 2
     io::stdout().flush()
 }

@@ -10,7 +10,7 @@
 //! Watch it:  cargo build -p ch01-io-traits --bin intro-print-buffering &&
 //!            strace -e trace=write ./target/debug/intro-print-buffering | cat > /dev/null
 //!
-//! What to look for: four `write(1, …)` calls for eight pieces of text —
+//! What to look for: four `write(1, …)` calls for six output calls (seven words) —
 //! `"one two three "` in one call, then one call per line, then two lines in one.
 
 use std::io::{self, Write};

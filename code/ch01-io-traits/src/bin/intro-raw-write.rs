@@ -2,10 +2,12 @@
 //!
 //! `nix::unistd::write` is a thin wrapper over the C library's `write`, which
 //! makes the system call. It may write fewer bytes than asked (a "short
-//! write", e.g. to a pipe that is nearly full or when a signal arrives
-//! mid-way) or fail with `EINTR` when a signal interrupts it before anything
-//! was written. `write_all_fd` below handles both, the way std's
-//! `Write::write_all` and Go's `internal/poll.FD.Write` do.
+//! write": on a non-blocking descriptor, when a signal arrives after part of
+//! the data went in, on a full disk; a *blocking* pipe or terminal waits for
+//! room instead, see `short-write` in chapter 1) or fail with `EINTR` when a
+//! signal interrupts it before anything was written. `write_all_fd` below
+//! handles both, the way std's `Write::write_all` and Go's
+//! `internal/poll.FD.Write` do.
 //!
 //! Run it:    cargo run -p ch01-io-traits --bin intro-raw-write
 //! Watch it:  cargo build -p ch01-io-traits --bin intro-raw-write &&
