@@ -3,7 +3,8 @@
 //!
 //! Run: cargo run -p ch05-filesystem --bin rename-across [-- DIR_A DIR_B]
 //! By default it compares /dev/shm (a tmpfs) with the system temp dir.
-//! Look at the st_dev numbers: different devices, different file systems.
+//! Look at the st_dev numbers: different devices, different file systems
+//! (equal ones do not promise a rename: two mounts of one file system share it).
 
 use std::fs;
 use std::io;
@@ -41,7 +42,7 @@ fn run() -> io::Result<()> {
     println!("{}: st_dev {dev_a}", a.display());
     println!("{}: st_dev {dev_b}", b.display());
     if dev_a == dev_b {
-        println!("same file system: rename will succeed (try two other directories, see `stat -f`)");
+        println!("same file system: rename should succeed, unless these are two mounts of it, e.g. a bind mount (try two other directories, see `stat -f`)");
     } else {
         println!("different file systems: rename will fail with EXDEV");
     }
