@@ -7,7 +7,7 @@
 //! Look for: the two versions count the same hits.
 
 use std::collections::BTreeMap;
-use std::sync::{mpsc, Arc, Mutex};
+use std::sync::{mpsc, Mutex};
 use std::thread;
 
 const PAGES: [&str; 3] = ["/", "/about", "/blog"];
@@ -15,10 +15,10 @@ const PAGES: [&str; 3] = ["/", "/about", "/blog"];
 fn main() {
     // ANCHOR: mutex
     // Shared state: a map behind a lock, reachable from every thread.
-    let hits = Arc::new(Mutex::new(BTreeMap::<&str, u32>::new()));
+    let hits = Mutex::new(BTreeMap::<&str, u32>::new());
     thread::scope(|s| {
         for t in 0..4 {
-            let hits = Arc::clone(&hits);
+            let hits = &hits; // a plain borrow: scoped threads end before `hits` does
             s.spawn(move || {
                 for i in 0..100 {
                     let page = PAGES[(t + i) % PAGES.len()];
