@@ -286,7 +286,9 @@ fn the_bench_runs_in_quick_mode_and_prints_one_table() {
         assert!(out.contains(name), "no {name} row:\n{out}");
     }
     if go {
-        assert!(out.contains("Go side: 500 goroutines blocked"), "{out}");
+        // The header names the Go that ran, so a recorded table says which Go it measured.
+        assert!(out.contains("Go side (go1."), "{out}");
+        assert!(out.contains("): 500 goroutines blocked"), "{out}");
         assert!(!out.contains("(missing)"), "{out}");
     } else {
         assert!(out.contains("Go side skipped: no `go` on PATH"), "{out}");

@@ -9,6 +9,9 @@
 //! Run: cargo run --release -p ch08-concurrency --bin amdahl -- 500
 //!      (the argument is the work size; the default is small enough for a
 //!      debug build to finish in a fraction of a second)
+//! Controls for: one untimed warm-up run on every CPU first; each cell is a
+//! single run (run it twice to see the noise); the CPU count is the inherited
+//! affinity mask / cgroup quota.
 //! Look for: with s = 0 two threads approach 2x on a 2-CPU machine; with
 //! s = 0.5 nothing beats 1.33x, however many threads you add.
 use std::hint::black_box;
@@ -50,7 +53,12 @@ fn main() {
             std::process::exit(1);
         }
     };
+    // available_parallelism honours an inherited affinity mask (taskset) and
+    // cgroup quota: under `taskset -c 0` the law below predicts 1.00 throughout.
     let cpus = thread::available_parallelism().map_or(1, |n| n.get()) as u64;
+    // Untimed warm-up on every CPU, so the first row does not pay for waking
+    // idle (v)CPUs and raising their clocks.
+    job(total / 4 + 1, 0.0, cpus);
     // ANCHOR: table
     println!("{cpus} CPUs available; work = {total}");
     println!("serial s  threads  time      speedup  Amdahl 1/(s+(1-s)/n)");

@@ -8,6 +8,13 @@
 //! The Go side is `go/bench` (standard library only), run with `go run` when a
 //! `go` command is on PATH.
 //!
+//! What it controls for: each timed row runs after an untimed warm-up of the
+//! same work (first thread stacks, page faults, glibc arenas); the "any CPU"
+//! ping-pong and the sums use the CPUs the process inherited, which the header
+//! prints (run under `taskset -c 0` and "any CPU" is one CPU); the Go side runs
+//! with GOMAXPROCS and GOGC removed from its environment, so an exported
+//! setting cannot change it, and the header names the Go version that ran.
+//!
 //! Run: cargo run --release -p ch08-concurrency --bin concurrency-bench
 //!      add `-- --quick` for a fast, rough run (what the tests do)
 //! Look for: the ratios between the columns, not the exact digits.
@@ -59,6 +66,10 @@ fn run(quick: bool) -> Result<(), String> {
     let ms = |v: f64| format!("{v:.1} ms");
     let x = |v: f64| format!("{v:.2}x");
 
+    // Untimed warm-ups: the first spawns fault in stacks that glibc then
+    // caches, the first handoffs fault in the channel's blocks.
+    spawn_join(sizes.spawns / 10)?;
+    ping_pong(sizes.round_trips / 10, false)?;
     let spawn = spawn_join(sizes.spawns)?;
     rows.push(("spawn + join, per thread / goroutine", ns(spawn), g("spawn_ns", ns)));
 
@@ -78,6 +89,7 @@ fn run(quick: bool) -> Result<(), String> {
     rows.push(("RSS per blocked thread (64 KiB stack)", kib(rss_s), "".into()));
     rows.push(("virtual size per thread (64 KiB stack)", kib(vsz_s), "".into()));
 
+    parallel_sum(sizes.sum_n / 4, 2); // warm-up: both CPUs awake, code paged in
     let one = parallel_sum(sizes.sum_n, 1);
     let two = parallel_sum(sizes.sum_n, 2);
     rows.push(("CPU-bound sum, 1 thread", ms(one), g("sum1_ms", ms)));
@@ -95,12 +107,19 @@ fn run(quick: bool) -> Result<(), String> {
     rows.push(("atomic fetch_add, 2 threads, per incr.", ns(atomic_counter(sizes.increments)), g("atomic_ns", ns)));
 
     let cpus = thread::available_parallelism().map_or(0, |n| n.get());
+    let mask = nix::sched::sched_getaffinity(Pid::from_raw(0))
+        .map_err(|e| format!("sched_getaffinity: {e}"))?;
+    let allowed: Vec<usize> = (0..CpuSet::count()).filter(|&c| mask.is_set(c).unwrap_or(false)).collect();
     let kernel = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
     println!(
-        "{cpus} CPUs, Linux {}, {}{}",
+        "{cpus} CPUs (affinity {allowed:?}), Linux {}, {}{}",
         kernel.trim(),
         match &go {
-            Ok(m) => format!("Go side: {} goroutines blocked", m.get("blocked").copied().unwrap_or(0.0)),
+            Ok(m) => format!(
+                "Go side ({}): {} goroutines blocked",
+                go_version(),
+                m.get("blocked").copied().unwrap_or(0.0)
+            ),
             Err(e) => format!("Go side skipped: {e}"),
         },
         if quick { " (quick mode: rough figures)" } else { "" }
@@ -269,7 +288,8 @@ fn atomic_counter(per_thread: u64) -> f64 {
 fn run_go(quick: bool) -> Result<HashMap<String, f64>, String> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/go");
     let mut cmd = Command::new("go");
-    cmd.args(["run", "./bench"]).current_dir(dir);
+    // An exported GOMAXPROCS or GOGC would silently change the Go column.
+    cmd.args(["run", "./bench"]).current_dir(dir).env_remove("GOMAXPROCS").env_remove("GOGC");
     if quick {
         cmd.arg("-quick");
     }
@@ -290,4 +310,14 @@ fn run_go(quick: bool) -> Result<HashMap<String, f64>, String> {
         }
     }
     Ok(map)
+}
+
+/// `go version`'s third word (`go1.22.5`): the Go that ran the Go column.
+fn go_version() -> String {
+    Command::new("go")
+        .arg("version")
+        .output()
+        .ok()
+        .and_then(|o| String::from_utf8_lossy(&o.stdout).split_whitespace().nth(2).map(str::to_string))
+        .unwrap_or_else(|| "go version unknown".into())
 }
