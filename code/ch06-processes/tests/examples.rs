@@ -346,6 +346,39 @@ fn the_daemon_detaches_writes_its_pid_file_and_stops_on_sigterm() {
     assert!(!pid_file.exists(), "the daemon should remove its pid file");
 }
 
+/// A pid file held with flock(2): a second instance is refused while the
+/// first runs, and a daemon killed with SIGKILL (no chance to remove its
+/// pid file) does not stop the next start, because the kernel drops the
+/// lock with the dead process's fds.
+#[test]
+fn a_stale_pid_file_does_not_block_a_restart_but_a_running_daemon_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let pid_file = dir.path().join("daemon.pid");
+    let start = || bin("daemonize").arg("--pid-file").arg(&pid_file).output().unwrap();
+    let mut first = DaemonGuard { pid_file: pid_file.clone(), pidfd: None };
+    let out = start();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pid: u32 = std::fs::read_to_string(&pid_file).unwrap().trim().parse().unwrap();
+    first.pidfd = Some(pidfd_open(pid).unwrap());
+
+    let again = start();
+    assert!(!again.status.success(), "a second instance started while the first runs");
+    let err = String::from_utf8_lossy(&again.stderr);
+    assert!(err.contains("already running") && err.contains(&pid.to_string()), "{err}");
+    assert_eq!(std::fs::read_to_string(&pid_file).unwrap().trim(), pid.to_string(), "the refused start rewrote the pid file");
+
+    pidfd_send_signal(first.pidfd.as_ref().unwrap(), libc::SIGKILL).unwrap();
+    assert!(wait_readable(first.pidfd.as_ref().unwrap(), Duration::from_secs(10)).unwrap());
+    assert!(pid_file.exists(), "SIGKILL leaves the pid file behind");
+
+    let mut second = DaemonGuard { pid_file: pid_file.clone(), pidfd: None };
+    let out = start();
+    assert!(out.status.success(), "restart after SIGKILL failed: {}", String::from_utf8_lossy(&out.stderr));
+    let new_pid: u32 = std::fs::read_to_string(&pid_file).unwrap().trim().parse().unwrap();
+    assert_ne!(new_pid, pid);
+    second.pidfd = Some(pidfd_open(new_pid).unwrap());
+}
+
 #[test]
 fn std_spawns_with_a_vfork_like_clone_then_execve_then_wait4() {
     if Command::new("strace").arg("-V").output().is_err() {

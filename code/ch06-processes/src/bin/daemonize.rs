@@ -2,8 +2,9 @@
 //! the shell; setsid(2) to leave the terminal's session; fork again so the
 //! daemon is not a session leader and can never reacquire a controlling
 //! terminal; chdir("/") so it pins no mount; umask; stdin/stdout/stderr to
-//! /dev/null; a pid file. It then waits for SIGTERM, removes the pid file
-//! and exits. (Today, under systemd, write none of this: see the chapter.)
+//! /dev/null; a pid file, locked with flock(2) so a second instance is
+//! refused and a stale file (after kill -9) is not. It then waits for
+//! SIGTERM, removes the pid file and exits. (Today, under systemd, write none of this: see the chapter.)
 //!
 //! Run: cargo run -p ch06-processes --bin daemonize -- --pid-file /tmp/ch06.pid
 //!      ps -o pid,ppid,pgid,sid,tty,cmd -p $(cat /tmp/ch06.pid)
@@ -11,7 +12,8 @@
 //! Look for: the command returns at once; ppid 1 (or a subreaper), its own
 //! session, no tty (`?`); after kill, the pid file is gone.
 
-use nix::fcntl::{open, OFlag};
+use nix::errno::Errno;
+use nix::fcntl::{open, Flock, FlockArg, OFlag};
 use nix::sys::signal::{SigSet, Signal};
 use nix::sys::stat::{umask, Mode};
 use nix::unistd::{chdir, dup2_stderr, dup2_stdin, dup2_stdout, fork, getpid, pipe, setsid, ForkResult};
@@ -88,16 +90,19 @@ fn run() -> Result<(), String> {
         ForkResult::Child => {}
     }
     // ANCHOR_END: session
-    if let Err(e) = become_daemon(&pid_file, &mut ready) {
-        let _ = writeln!(ready, "daemon setup failed: {e}");
-        std::process::exit(1);
-    }
+    let lock = match become_daemon(&pid_file, &mut ready) {
+        Ok(lock) => lock,
+        Err(e) => {
+            let _ = writeln!(ready, "daemon setup failed: {e}");
+            std::process::exit(1);
+        }
+    };
     drop(ready); // end-of-file for the launcher: it prints the pid and exits
-    wait_for_term(&pid_file)
+    wait_for_term(&pid_file, lock)
 }
 
 // ANCHOR: detach
-fn become_daemon(pid_file: &Path, ready: &mut File) -> Result<(), String> {
+fn become_daemon(pid_file: &Path, ready: &mut File) -> Result<Flock<File>, String> {
     // Close whatever else we inherited (a shell or a test harness may leak
     // fds), before we open anything ourselves; keep 0, 1, 2 and the pipe.
     close_inherited_fds(ready.as_raw_fd());
@@ -109,22 +114,56 @@ fn become_daemon(pid_file: &Path, ready: &mut File) -> Result<(), String> {
     signals.add(Signal::SIGTERM);
     signals.add(Signal::SIGHUP);
     signals.thread_block().map_err(|e| format!("sigprocmask: {e}"))?;
-    // The pid file: create_new fails if another instance wrote one.
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(pid_file)
-        .map_err(|e| format!("creating {}: {e}", pid_file.display()))?;
-    writeln!(file, "{}", getpid()).map_err(|e| format!("writing {}: {e}", pid_file.display()))?;
-    // stdin, stdout and stderr to /dev/null: the terminal may be gone.
-    let null = open("/dev/null", OFlag::O_RDWR, Mode::empty()).map_err(|e| format!("/dev/null: {e}"))?;
-    dup2_stdin(&null).map_err(|e| format!("dup2 stdin: {e}"))?;
-    dup2_stdout(&null).map_err(|e| format!("dup2 stdout: {e}"))?;
-    dup2_stderr(&null).map_err(|e| format!("dup2 stderr: {e}"))?;
-    write!(ready, "ready {}", getpid()).map_err(|e| format!("writing ready: {e}"))?;
-    Ok(())
+    let lock = lock_pid_file(pid_file)?;
+    // From here on the pid file is ours: remove it if a later step fails.
+    let mut rest = || -> Result<(), String> {
+        // stdin, stdout and stderr to /dev/null: the terminal may be gone.
+        let null = open("/dev/null", OFlag::O_RDWR, Mode::empty()).map_err(|e| format!("/dev/null: {e}"))?;
+        dup2_stdin(&null).map_err(|e| format!("dup2 stdin: {e}"))?;
+        dup2_stdout(&null).map_err(|e| format!("dup2 stdout: {e}"))?;
+        dup2_stderr(&null).map_err(|e| format!("dup2 stderr: {e}"))?;
+        write!(ready, "ready {}", getpid()).map_err(|e| format!("writing ready: {e}"))
+    };
+    if let Err(e) = rest() {
+        let _ = fs::remove_file(pid_file);
+        return Err(e);
+    }
+    Ok(lock)
 }
 // ANCHOR_END: detach
+
+// ANCHOR: pid-file
+/// Open the pid file and hold an exclusive flock(2) on it for as long as
+/// the daemon lives. A running instance holds the lock, so a second one is
+/// refused. A file left behind by a daemon that was SIGKILLed (or by a
+/// power cut) is not locked: the kernel drops a flock when the last fd of
+/// its open file is closed, which happens when its process dies, however
+/// it dies. So a stale file is simply reused. (Chapter 5's exercise
+/// `single_instance` builds the same guard.)
+fn lock_pid_file(pid_file: &Path) -> Result<Flock<File>, String> {
+    let name = pid_file.display();
+    // No truncate: until we hold the lock, the content is another instance's.
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(pid_file)
+        .map_err(|e| format!("opening {name}: {e}"))?;
+    let mut lock = match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
+        Ok(lock) => lock,
+        Err((mut file, Errno::EWOULDBLOCK)) => {
+            let mut pid = String::new();
+            let _ = file.read_to_string(&mut pid); // only for the message
+            return Err(format!("already running: pid {} holds the lock on {name}", pid.trim()));
+        }
+        Err((_, e)) => return Err(format!("flock {name}: {e}")),
+    };
+    lock.set_len(0).map_err(|e| format!("truncating {name}: {e}"))?;
+    writeln!(*lock, "{}", getpid()).map_err(|e| format!("writing {name}: {e}"))?;
+    Ok(lock)
+}
+// ANCHOR_END: pid-file
 
 /// Close every fd above 2 except `keep`, as listed in /proc/self/fd.
 fn close_inherited_fds(keep: i32) {
@@ -141,7 +180,7 @@ fn close_inherited_fds(keep: i32) {
     }
 }
 
-fn wait_for_term(pid_file: &Path) -> Result<(), String> {
+fn wait_for_term(pid_file: &Path, lock: Flock<File>) -> Result<(), String> {
     let mut signals = SigSet::empty();
     signals.add(Signal::SIGTERM);
     signals.add(Signal::SIGHUP);
@@ -153,6 +192,8 @@ fn wait_for_term(pid_file: &Path) -> Result<(), String> {
             Err(_) => break,
         }
     }
+    // Remove the file while still holding the lock, then release it.
     let _ = fs::remove_file(pid_file);
+    drop(lock);
     Ok(())
 }

@@ -5,8 +5,10 @@
 //!
 //! Run: cargo run -p ch06-processes --bin process-identity -- some args
 //!      then `echo $?` (it exits with the number of arguments it was given)
-//! Look for: ppid is cargo's pid (cargo ran us), pgid is the pid of the
-//! group's leader, cwd is where you ran cargo.
+//! Look for: ppid is your shell's pid and pgid is our own pid: `cargo run`
+//! execs the program (rustup's proxy and cargo both exec, keeping the pid),
+//! so we are the process the shell forked and made leader of the job's
+//! group. cwd is where you ran cargo.
 
 use nix::unistd::{getegid, geteuid, getgid, getpgrp, getpid, getppid, getsid, getuid};
 use std::process::ExitCode;
