@@ -5,7 +5,9 @@
 //! everything at once. This is how arenas in compilers and game engines
 //! allocate thousands of objects for the price of one `malloc`.
 //! Goal: aligned, non-overlapping pieces; `None` when full; `reset` reuses.
-//! Time: about 15 minutes. Check: `cargo run -- exercises ch09`.
+//! Time: about 15 minutes. Check: `cargo run -- exercises ch09`, and under
+//! Miri, which catches pointers that a later `alloc` invalidates:
+//! `cargo +nightly miri test -p ch09-memory --features check-exercises --test exercises bump_arena`.
 
 use std::ptr::NonNull;
 

@@ -34,8 +34,14 @@ impl Arena {
             return None;
         }
         self.next = end;
-        // `offset <= len`, so the pointer stays inside (or one past) `buf`.
-        NonNull::new(self.buf[offset..].as_mut_ptr())
+        // Derive the piece from the buffer's raw pointer. Indexing instead
+        // (`self.buf[offset..].as_mut_ptr()`) would make a `&mut [u8]` to the
+        // whole buffer, and a new `&mut` invalidates the pointers handed out
+        // before it (Miri reports it); `Vec::as_mut_ptr` promises to make no
+        // reference, so earlier pieces stay valid.
+        // SAFETY: `offset <= end <= buf.len()`, so the result stays inside
+        // the buffer's allocation (or one past its end when `size` is 0).
+        NonNull::new(unsafe { self.buf.as_mut_ptr().add(offset) })
     }
 
     /// Forget every allocation: the next `alloc` starts at the front again.

@@ -48,6 +48,31 @@ mod bump_arena {
         }
     }
 
+    /// Earlier pieces stay usable while later ones are handed out: write the
+    /// first, allocate and write the second, then write and read the first
+    /// again. A plain run cannot see it, but Miri can: an `alloc` that makes a
+    /// `&mut` to the whole buffer (`&mut self.buf[offset..]`) invalidates every
+    /// pointer handed out before it. Check with
+    /// `cargo +nightly miri test -p ch09-memory --test exercises bump_arena`.
+    #[test]
+    fn earlier_pieces_stay_valid_while_later_ones_are_handed_out() {
+        let mut arena = Arena::with_capacity(256);
+        let a = arena.alloc(4, 4).unwrap().cast::<u32>();
+        // SAFETY (for each block below): every pointer is aligned for u32 and
+        // points at 4 bytes of the arena that no other piece overlaps, and
+        // the arena lives until the end of the test.
+        unsafe { a.as_ptr().write(1) };
+        let b = arena.alloc(4, 4).unwrap().cast::<u32>();
+        unsafe { b.as_ptr().write(2) };
+        unsafe { a.as_ptr().write(a.as_ptr().read() + 10) };
+        let c = arena.alloc(4, 4).unwrap().cast::<u32>();
+        unsafe { c.as_ptr().write(3) };
+        unsafe {
+            b.as_ptr().write(b.as_ptr().read() + 20);
+            assert_eq!((a.as_ptr().read(), b.as_ptr().read(), c.as_ptr().read()), (11, 22, 3));
+        }
+    }
+
     #[test]
     fn huge_requests_fail_instead_of_overflowing() {
         let mut arena = Arena::with_capacity(64);
