@@ -8,11 +8,27 @@
 //!   signal-hook    signal_hook::iterator::Signals (a handler + its own pipe)
 //!   pipe only      no signal at all: one byte through a pipe each way
 //!
+//! Each way is measured twice, with the two processes pinned
+//! (sched_setaffinity(2)) to one CPU, then to two different CPUs: where they
+//! run decides the cost of each wake-up more than the way of receiving does.
+//!
+//! What it controls for:
+//!   - placement: pinned as above, never left to the scheduler;
+//!   - inherited settings: each process sets its own signal mask and the
+//!     disposition of SIGUSR1 (both survive exec, so a parent could have
+//!     left SIGUSR1 blocked or ignored), and the pong is ended with SIGKILL,
+//!     which no inherited disposition can ignore;
+//!   - warm vs cold: every row is a fresh pair of processes, and its first
+//!     rounds/10 + 10 round trips are a warm-up that is not timed;
+//!   - the machine: the header prints the CPUs and the load average at the
+//!     start, because a busy machine changes the numbers (see measure.md).
+//!
 //! Run: cargo run --release -p ch07-signals --bin signals-bench
 //!      (add `-- --quick` for a short run; the tests use it)
 //!
-//! Look for: how each way compares with a plain pipe round trip, and the
-//! cost of running a handler (entering it, sigreturn(2) after it).
+//! Look for: how each way compares with a plain pipe round trip, the cost of
+//! running a handler (entering it, sigreturn(2) after it), and how much one
+//! CPU versus two changes everything.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read, Write};
@@ -37,8 +53,12 @@ const MODES: [(&str, &str); 5] = [
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
-        Some("--ping") if args.len() == 3 => ping(&args[1], &args[2]),
-        Some("--pong") if args.len() == 2 => pong(&args[1]),
+        Some("--ping") if args.len() == 4 => ping(&args[1], &args[2], &args[3]),
+        Some("--pong") if args.len() == 3 => pong(&args[1], &args[2]),
+        Some("--help") => {
+            println!("usage: signals-bench [--quick]");
+            Ok(())
+        }
         Some("--quick") => table(200),
         None => table(20_000),
         _ => Err("usage: signals-bench [--quick]".to_string()),
@@ -52,33 +72,67 @@ fn main() -> ExitCode {
     }
 }
 
-/// Runs one fresh `--ping` process per mode and prints what each reports.
+/// The two placements: ping's CPU and pong's CPU.
+const PLACEMENTS: [(&str, usize, usize); 2] = [("1 CPU", 0, 0), ("2 CPUs", 0, 1)];
+
+/// Pins the calling process to one CPU (sched_setaffinity(2)).
+fn pin_to(cpu: usize) -> Result<(), String> {
+    // SAFETY: cpu_set_t is plain data, all zeroes is the empty set; CPU_SET
+    // writes inside it (cpu is checked against its size first).
+    let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+    if cpu >= 8 * std::mem::size_of::<libc::cpu_set_t>() {
+        return Err(format!("cpu {cpu} out of range"));
+    }
+    unsafe { libc::CPU_SET(cpu, &mut set) };
+    // SAFETY: the pointer and size describe `set`, which lives across the call.
+    if unsafe { libc::sched_setaffinity(0, std::mem::size_of_val(&set), &set) } != 0 {
+        return Err(format!("sched_setaffinity(cpu {cpu}): {}", std::io::Error::last_os_error()));
+    }
+    Ok(())
+}
+
+/// Runs one fresh `--ping` process per mode and placement and prints what
+/// each reports.
 fn table(rounds: usize) -> Result<(), String> {
     let me = std::env::current_exe().map_err(|e| format!("finding our own executable: {e}"))?;
+    let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load: Vec<&str> = load.split_whitespace().take(3).collect();
     println!(
-        "signals-bench: {rounds} round trips per row between two processes (ping -> pong -> ping)"
+        "signals-bench: {rounds} timed round trips per row between two processes (ping -> pong -> ping)"
     );
     println!(
-        "{:<32} {:>10} {:>10} {:>10}",
-        "way to receive", "median", "p99", "mean"
+        "each row: a fresh pair of processes, {} untimed warm-up round trips, both pinned; {cpus} CPUs, load average at start {}",
+        rounds / 10 + 10,
+        load.join(" ")
     );
-    for (mode, label) in MODES {
-        let out = Command::new(&me)
-            .args(["--ping", mode, &rounds.to_string()])
-            .output()
-            .map_err(|e| format!("running {} --ping {mode}: {e}", me.display()))?;
-        if !out.status.success() {
-            return Err(format!(
-                "--ping {mode} failed: {}",
-                String::from_utf8_lossy(&out.stderr)
-            ));
+    println!(
+        "{:<32} {:<7} {:>10} {:>10} {:>10}",
+        "way to receive", "CPUs", "median", "p99", "mean"
+    );
+    for (place, ping_cpu, pong_cpu) in PLACEMENTS {
+        if ping_cpu.max(pong_cpu) >= cpus {
+            println!("({place}: skipped, this machine has {cpus} CPU(s))");
+            continue;
         }
-        let text = String::from_utf8_lossy(&out.stdout);
-        let f: Vec<&str> = text.split_whitespace().collect();
-        if f.len() != 3 {
-            return Err(format!("--ping {mode} printed {text:?}"));
+        for (mode, label) in MODES {
+            let out = Command::new(&me)
+                .args(["--ping", mode, &rounds.to_string(), &format!("{ping_cpu},{pong_cpu}")])
+                .output()
+                .map_err(|e| format!("running {} --ping {mode}: {e}", me.display()))?;
+            if !out.status.success() {
+                return Err(format!(
+                    "--ping {mode} failed: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                ));
+            }
+            let text = String::from_utf8_lossy(&out.stdout);
+            let f: Vec<&str> = text.split_whitespace().collect();
+            if f.len() != 3 {
+                return Err(format!("--ping {mode} printed {text:?}"));
+            }
+            println!("{label:<32} {place:<7} {:>10} {:>10} {:>10}", f[0], f[1], f[2]);
         }
-        println!("{label:<32} {:>10} {:>10} {:>10}", f[0], f[1], f[2]);
     }
     Ok(())
 }
@@ -114,6 +168,11 @@ impl Receiver {
     /// mask is set explicitly both ways: it is inherited from the parent.
     fn new(mode: &str) -> Result<Receiver, String> {
         let usr1 = SigSet::from(Signal::SIGUSR1);
+        // The disposition survives exec too if it is SIG_IGN: start from the
+        // default in every mode (the handler modes then install their own).
+        // SAFETY: SIG_DFL runs no code of ours.
+        unsafe { nix::sys::signal::signal(Signal::SIGUSR1, SigHandler::SigDfl) }
+            .map_err(|e| format!("resetting SIGUSR1: {e}"))?;
         let (block, unblock) = (
             || {
                 usr1.thread_block()
@@ -187,14 +246,19 @@ impl Receiver {
 }
 
 /// The measuring side: starts a pong child, then times `rounds` round trips.
-fn ping(mode: &str, rounds: &str) -> Result<(), String> {
+fn ping(mode: &str, rounds: &str, cpus: &str) -> Result<(), String> {
     let rounds: usize = rounds
         .parse()
         .map_err(|e| format!("rounds {rounds:?}: {e}"))?;
+    let (ping_cpu, pong_cpu) = cpus
+        .split_once(',')
+        .and_then(|(a, b)| Some((a.parse::<usize>().ok()?, b.to_string())))
+        .ok_or(format!("cpus {cpus:?}: expected PING,PONG"))?;
+    pin_to(ping_cpu)?;
     let mut receiver = Receiver::new(mode)?;
     let me = std::env::current_exe().map_err(|e| format!("finding our own executable: {e}"))?;
     let mut child = Command::new(me)
-        .args(["--pong", mode])
+        .args(["--pong", mode, &pong_cpu])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -229,7 +293,7 @@ fn ping(mode: &str, rounds: &str) -> Result<(), String> {
         }
     }
     drop(to_pong); // pipe mode: pong sees end-of-file and exits
-    let _ = kill(pong, Signal::SIGTERM); // signal modes: SIGTERM's default action ends it
+    let _ = kill(pong, Signal::SIGKILL); // signal modes: nothing can ignore SIGKILL
     let _ = child.wait();
     times.sort();
     let mean = times.iter().sum::<Duration>() / times.len() as u32;
@@ -243,7 +307,8 @@ fn micros(d: Duration) -> String {
 }
 
 /// The answering side: every SIGUSR1 (or byte) from ping gets one back.
-fn pong(mode: &str) -> Result<(), String> {
+fn pong(mode: &str, cpu: &str) -> Result<(), String> {
+    pin_to(cpu.parse().map_err(|e| format!("cpu {cpu:?}: {e}"))?)?;
     let mut receiver = Receiver::new(mode)?;
     let parent = getppid();
     let mut out = std::io::stdout().lock();
