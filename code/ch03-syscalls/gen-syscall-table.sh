@@ -4,9 +4,16 @@
 # Input, either of:
 # - the kernel's own table, arch/x86/entry/syscalls/syscall_64.tbl in a kernel
 #   source tree ("<number> <abi> <name> <entry point>"; rows with abi "x32"
-#   are skipped, as the x86-64 build does). The committed table comes from the
-#   one of Linux 6.18, the kernel the book runs on:
+#   are skipped, as the x86-64 build does). The committed table is meant to be
+#   the one of Linux 6.18, the kernel the book runs on:
 #       sh gen-syscall-table.sh ~/linux-6.18/arch/x86/entry/syscalls/syscall_64.tbl "Linux 6.18"
+#   Provenance, honestly: no upstream 6.18 tree could be fetched where it was
+#   made. Its input was assembled: numbers 0-450 from Debian 12's unistd_64.h
+#   (linux-libc-dev 6.1; numbers are never reused), 335, 336 and 451-469 from a
+#   6.18.10-based tree's syscall_64.tbl (an RSBAC fork, whose rename of 185 to
+#   "rsbac" was not taken: upstream calls it "security"). All 360 SYS_*
+#   constants of the libc crate 0.2.191 for x86-64 agree with it. Re-run the
+#   command above on a real 6.18 tree to replace this note with a clean origin.
 # - the user-space header the kernel build generates from that table,
 #   asm/unistd_64.h, which Debian ships in linux-libc-dev (the default; on
 #   Debian 12 that is 6.1, which lacks the calls added since: fchmodat2, mseal,
