@@ -76,7 +76,10 @@ fn find_chapters(code: &Path, only: Option<&str>) -> Result<Vec<Chapter>> {
                 exercises.push((name.to_string(), task_title(&text)));
             }
         }
-        exercises.sort();
+        // In the order the chapter's exercises page presents them.
+        let page = code.parent().unwrap_or(code).join("chapters").join(&package).join("exercises.md");
+        let page = std::fs::read_to_string(page).unwrap_or_default();
+        exercises.sort_by_key(|(name, _)| (page.find(&format!("exercises/{name}.rs")).unwrap_or(usize::MAX), name.clone()));
         chapters.push(Chapter { package, exercises });
     }
     Ok(chapters)
