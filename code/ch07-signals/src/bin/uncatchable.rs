@@ -47,7 +47,7 @@ fn run() -> Result<(), String> {
 
     // ANCHOR: child
     // `cat` with a pipe as stdin blocks in read(2) until we close the pipe.
-    let mut child = Command::new("cat")
+    let child = Command::new("cat")
         .stdin(Stdio::piped())
         .spawn()
         .map_err(|e| format!("spawning cat: {e}"))?;
