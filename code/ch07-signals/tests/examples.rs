@@ -159,7 +159,10 @@ fn a_full_self_pipe_does_not_block_the_handler() {
         &["--flood", "100000"],
         std::time::Duration::from_secs(60),
     );
-    assert!(out.contains("sent 100000 signals, handler ran 100000 times"), "{out}");
+    assert!(
+        out.contains("sent 100000 signals, handler ran 100000 times"),
+        "{out}"
+    );
     assert!(out.contains("65536 bytes wait in the pipe"), "{out}");
 }
 
@@ -168,11 +171,17 @@ fn println_in_a_handler_interleaves_or_aborts_but_does_not_deadlock() {
     let out = run(env!("CARGO_BIN_EXE_handler-println"), &[]);
     let (case1, case2) = out.split_once("case 2:").expect("two cases");
     // Same thread re-enters stdout's ReentrantLock: the line is cut in two.
-    assert!(case1.contains("main: before [handler's println!]\n  stdout: x after"), "{out}");
+    assert!(
+        case1.contains("main: before [handler's println!]\n  stdout: x after"),
+        "{out}"
+    );
     assert!(case1.contains("exited with status 0"), "{out}");
     // Inside a write: the RefCell is borrowed, the panic cannot unwind.
     assert!(case2.contains("RefCell already borrowed"), "{out}");
-    assert!(case2.contains("panic in a function that cannot unwind"), "{out}");
+    assert!(
+        case2.contains("panic in a function that cannot unwind"),
+        "{out}"
+    );
     assert!(case2.contains("killed by SIGABRT"), "{out}");
 }
 
@@ -192,15 +201,23 @@ fn a_handler_that_locks_a_mutex_held_by_the_interrupted_code_hangs_for_good() {
     std::thread::sleep(std::time::Duration::from_secs(2));
     let still_running = child.try_wait().expect("try_wait").is_none();
     let pid = child.id();
-    let state = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/status")).unwrap_or_default();
-    let wchan = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/wchan")).unwrap_or_default();
+    let state =
+        std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/status")).unwrap_or_default();
+    let wchan =
+        std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/wchan")).unwrap_or_default();
     let _ = child.kill();
     let status = child.wait().expect("reaping handler-deadlock");
     let mut rest = String::new();
     let _ = std::io::Read::read_to_string(&mut lines, &mut rest);
-    assert!(still_running, "it finished on its own ({status}): no deadlock? {rest}");
+    assert!(
+        still_running,
+        "it finished on its own ({status}): no deadlock? {rest}"
+    );
     assert!(state.contains("State:\tS (sleeping)"), "{state}");
-    assert!(wchan.contains("futex") || wchan == "0", "asleep elsewhere: {wchan}");
+    assert!(
+        wchan.contains("futex") || wchan == "0",
+        "asleep elsewhere: {wchan}"
+    );
     assert!(!rest.contains("handler returned"), "{rest}");
     use std::os::unix::process::ExitStatusExt;
     assert_eq!(status.signal(), Some(libc::SIGKILL), "{status}");

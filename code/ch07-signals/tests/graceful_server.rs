@@ -221,10 +221,15 @@ fn a_worker_inherits_the_listening_socket_and_nothing_else_of_the_starter() {
         .push(Pid::from_raw(worker.parse().expect("pid")));
     // The starter's own fds (its signalfd above all) must be close-on-exec.
     let mut targets = Vec::new();
-    for entry in std::fs::read_dir(format!("/proc/{worker}/fd")).expect("listing the worker's fds") {
+    for entry in std::fs::read_dir(format!("/proc/{worker}/fd")).expect("listing the worker's fds")
+    {
         let entry = entry.expect("an fd entry");
         if let Ok(target) = std::fs::read_link(entry.path()) {
-            targets.push(format!("{} -> {}", entry.file_name().to_string_lossy(), target.display()));
+            targets.push(format!(
+                "{} -> {}",
+                entry.file_name().to_string_lossy(),
+                target.display()
+            ));
         }
     }
     assert!(
@@ -234,7 +239,9 @@ fn a_worker_inherits_the_listening_socket_and_nothing_else_of_the_starter() {
     // The listener keeps its number across exec: the one the starter announced.
     let fd = hello.rsplit('=').next().expect("=FD at the end");
     assert!(
-        targets.iter().any(|t| t.starts_with(&format!("{fd} -> socket:"))),
+        targets
+            .iter()
+            .any(|t| t.starts_with(&format!("{fd} -> socket:"))),
         "fd {fd} is not a socket in the worker: {targets:?}"
     );
     starter.signal(Signal::SIGTERM);

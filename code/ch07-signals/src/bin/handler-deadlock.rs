@@ -40,7 +40,11 @@ fn main() -> ExitCode {
         ["--no-watchdog"] => false,
         [..] => {
             eprintln!("usage: handler-deadlock [--no-watchdog]");
-            return ExitCode::from(if args.iter().any(|a| a == "--help") { 0 } else { 2 });
+            return ExitCode::from(if args.iter().any(|a| a == "--help") {
+                0
+            } else {
+                2
+            });
         }
     };
     match run(watchdog) {
@@ -53,7 +57,11 @@ fn main() -> ExitCode {
 }
 
 fn run(watchdog: bool) -> Result<(), String> {
-    let action = SigAction::new(SigHandler::Handler(handler), SaFlags::SA_RESTART, SigSet::empty());
+    let action = SigAction::new(
+        SigHandler::Handler(handler),
+        SaFlags::SA_RESTART,
+        SigSet::empty(),
+    );
     // SAFETY: NOT safe: the handler locks a Mutex that the interrupted code
     // may hold, and this program shows the result.
     unsafe { sigaction(Signal::SIGUSR1, &action) }
@@ -63,7 +71,10 @@ fn run(watchdog: bool) -> Result<(), String> {
         std::thread::spawn(move || {
             std::thread::sleep(Duration::from_secs(2));
             println!("watchdog: 2 s later the handler has not returned");
-            println!("watchdog: main thread {}", describe_thread(main_tid.as_raw()));
+            println!(
+                "watchdog: main thread {}",
+                describe_thread(main_tid.as_raw())
+            );
             println!("watchdog: deadlock; ending the process");
             std::process::exit(1);
         });

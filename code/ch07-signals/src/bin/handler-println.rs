@@ -56,7 +56,11 @@ fn main() -> ExitCode {
 }
 
 fn install(signal: Signal) -> Result<(), String> {
-    let action = SigAction::new(SigHandler::Handler(handler), SaFlags::SA_RESTART, SigSet::empty());
+    let action = SigAction::new(
+        SigHandler::Handler(handler),
+        SaFlags::SA_RESTART,
+        SigSet::empty(),
+    );
     // SAFETY: NOT safe in general: the handler calls println!, which is what
     // this program demonstrates. It is installed only in a child process
     // whose fate the parent reports.
@@ -92,8 +96,14 @@ fn case_between_writes() -> Result<(), String> {
 fn case_inside_a_write() -> Result<(), String> {
     install(Signal::SIGALRM)?;
     let interval = libc::itimerval {
-        it_interval: libc::timeval { tv_sec: 0, tv_usec: 0 },
-        it_value: libc::timeval { tv_sec: 0, tv_usec: 200_000 },
+        it_interval: libc::timeval {
+            tv_sec: 0,
+            tv_usec: 0,
+        },
+        it_value: libc::timeval {
+            tv_sec: 0,
+            tv_usec: 200_000,
+        },
     };
     // SAFETY: setitimer(2) reads the struct we pass and writes nothing
     // through the null old-value pointer.
@@ -110,8 +120,14 @@ fn case_inside_a_write() -> Result<(), String> {
 fn parent() -> Result<(), String> {
     let me = std::env::current_exe().map_err(|e| format!("finding our own executable: {e}"))?;
     for (case, title) in [
-        ("1", "the signal lands between two writes of println! (stdout's lock held)"),
-        ("2", "the signal lands inside a write of println! (its RefCell borrowed)"),
+        (
+            "1",
+            "the signal lands between two writes of println! (stdout's lock held)",
+        ),
+        (
+            "2",
+            "the signal lands inside a write of println! (its RefCell borrowed)",
+        ),
     ] {
         println!("case {case}: {title}");
         let mut child = Command::new(&me)
@@ -125,9 +141,17 @@ fn parent() -> Result<(), String> {
         std::thread::sleep(Duration::from_secs(1));
         let mut out = Vec::new();
         let mut err = String::new();
-        child.stdout.take().ok_or("no stdout pipe")?.read_to_end(&mut out)
+        child
+            .stdout
+            .take()
+            .ok_or("no stdout pipe")?
+            .read_to_end(&mut out)
             .map_err(|e| format!("reading the child's stdout: {e}"))?;
-        child.stderr.take().ok_or("no stderr pipe")?.read_to_string(&mut err)
+        child
+            .stderr
+            .take()
+            .ok_or("no stderr pipe")?
+            .read_to_string(&mut err)
             .map_err(|e| format!("reading the child's stderr: {e}"))?;
         let start = Instant::now();
         let status = loop {
@@ -142,16 +166,20 @@ fn parent() -> Result<(), String> {
         };
         for line in String::from_utf8_lossy(&out).lines() {
             if line.len() > 60 {
-                println!("  stdout: {}... ({} bytes of a line that had not been written in full)", &line[..8], line.len());
+                println!(
+                    "  stdout: {}... ({} bytes of a line that had not been written in full)",
+                    &line[..8],
+                    line.len()
+                );
             } else {
                 println!("  stdout: {line}");
             }
         }
         // The backtrace (always printed for a panic that cannot unwind) is
         // left out: its lines are indented.
-        let shown = err.lines().filter(|l| {
-            !l.trim().is_empty() && !l.starts_with("note:") && !l.starts_with(' ')
-        });
+        let shown = err
+            .lines()
+            .filter(|l| !l.trim().is_empty() && !l.starts_with("note:") && !l.starts_with(' '));
         for line in shown {
             // "thread 'main' (1234) panicked at /rustc/<hash>/library/std/src/io/stdio.rs:860:20:"
             // is shortened to the file, which is what stays the same across Rust versions.
@@ -162,7 +190,9 @@ fn parent() -> Result<(), String> {
                     let file = file.split(':').next().unwrap_or(file);
                     println!("  stderr: panicked at {file}:");
                 }
-                None if line == "stack backtrace:" => println!("  stderr: stack backtrace: (not shown)"),
+                None if line == "stack backtrace:" => {
+                    println!("  stderr: stack backtrace: (not shown)")
+                }
                 None => println!("  stderr: {line}"),
             }
         }
@@ -174,7 +204,9 @@ fn parent() -> Result<(), String> {
             }
             _ => println!("  ended: {status}"),
         }
-        std::io::stdout().flush().map_err(|e| format!("writing stdout: {e}"))?;
+        std::io::stdout()
+            .flush()
+            .map_err(|e| format!("writing stdout: {e}"))?;
     }
     Ok(())
 }

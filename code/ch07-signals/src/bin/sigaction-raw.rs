@@ -18,8 +18,8 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
 
 use nix::errno::Errno;
-use nix::sys::signal::{kill, sigaction, SaFlags, SigAction, SigHandler, SigSet, Signal};
 use nix::fcntl::{fcntl, FcntlArg, OFlag};
+use nix::sys::signal::{kill, sigaction, SaFlags, SigAction, SigHandler, SigSet, Signal};
 use nix::unistd::{getpid, pipe2};
 
 // ANCHOR: handler
@@ -63,7 +63,11 @@ fn main() -> ExitCode {
         },
         _ => {
             eprintln!("usage: sigaction-raw [--flood N]");
-            return ExitCode::from(if args.iter().any(|a| a == "--help") { 0 } else { 2 });
+            return ExitCode::from(if args.iter().any(|a| a == "--help") {
+                0
+            } else {
+                2
+            });
         }
     };
     match run(flood) {

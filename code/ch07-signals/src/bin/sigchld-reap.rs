@@ -109,10 +109,12 @@ fn run() -> Result<(), String> {
                     left -= 1;
                 }
                 Ok(WaitStatus::StillAlive) => break, // the rest are still running
-                Ok(_) => {} // stopped/continued: not an end
+                Ok(_) => {}                          // stopped/continued: not an end
                 Err(nix::errno::Errno::ECHILD) if left == 0 => break, // all reaped
                 Err(nix::errno::Errno::ECHILD) => {
-                    return Err(format!("waitpid(-1): ECHILD with {left} child(ren) not seen to end"))
+                    return Err(format!(
+                        "waitpid(-1): ECHILD with {left} child(ren) not seen to end"
+                    ))
                 }
                 Err(e) => return Err(format!("waitpid(-1): {e}")),
             }

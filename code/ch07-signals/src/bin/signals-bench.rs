@@ -77,16 +77,19 @@ const PLACEMENTS: [(&str, usize, usize); 2] = [("1 CPU", 0, 0), ("2 CPUs", 0, 1)
 
 /// Pins the calling process to one CPU (sched_setaffinity(2)).
 fn pin_to(cpu: usize) -> Result<(), String> {
-    // SAFETY: cpu_set_t is plain data, all zeroes is the empty set; CPU_SET
-    // writes inside it (cpu is checked against its size first).
+    // SAFETY: cpu_set_t is plain data (a bit array); all zeroes is the empty set.
     let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
     if cpu >= 8 * std::mem::size_of::<libc::cpu_set_t>() {
         return Err(format!("cpu {cpu} out of range"));
     }
+    // SAFETY: CPU_SET sets bit `cpu` of `set`; cpu was checked against its size.
     unsafe { libc::CPU_SET(cpu, &mut set) };
     // SAFETY: the pointer and size describe `set`, which lives across the call.
     if unsafe { libc::sched_setaffinity(0, std::mem::size_of_val(&set), &set) } != 0 {
-        return Err(format!("sched_setaffinity(cpu {cpu}): {}", std::io::Error::last_os_error()));
+        return Err(format!(
+            "sched_setaffinity(cpu {cpu}): {}",
+            std::io::Error::last_os_error()
+        ));
     }
     Ok(())
 }
@@ -95,7 +98,9 @@ fn pin_to(cpu: usize) -> Result<(), String> {
 /// each reports.
 fn table(rounds: usize) -> Result<(), String> {
     let me = std::env::current_exe().map_err(|e| format!("finding our own executable: {e}"))?;
-    let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let cpus = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1);
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     let load: Vec<&str> = load.split_whitespace().take(3).collect();
     println!(
@@ -117,7 +122,12 @@ fn table(rounds: usize) -> Result<(), String> {
         }
         for (mode, label) in MODES {
             let out = Command::new(&me)
-                .args(["--ping", mode, &rounds.to_string(), &format!("{ping_cpu},{pong_cpu}")])
+                .args([
+                    "--ping",
+                    mode,
+                    &rounds.to_string(),
+                    &format!("{ping_cpu},{pong_cpu}"),
+                ])
                 .output()
                 .map_err(|e| format!("running {} --ping {mode}: {e}", me.display()))?;
             if !out.status.success() {
@@ -131,7 +141,10 @@ fn table(rounds: usize) -> Result<(), String> {
             if f.len() != 3 {
                 return Err(format!("--ping {mode} printed {text:?}"));
             }
-            println!("{label:<32} {place:<7} {:>10} {:>10} {:>10}", f[0], f[1], f[2]);
+            println!(
+                "{label:<32} {place:<7} {:>10} {:>10} {:>10}",
+                f[0], f[1], f[2]
+            );
         }
     }
     Ok(())
@@ -191,12 +204,14 @@ impl Receiver {
             }
             "signalfd" => {
                 block()?;
-                Receiver::Signalfd(SignalFd::with_flags(&usr1, SfdFlags::SFD_CLOEXEC)
-                    .map_err(|e| format!("signalfd: {e}"))?)
+                Receiver::Signalfd(
+                    SignalFd::with_flags(&usr1, SfdFlags::SFD_CLOEXEC)
+                        .map_err(|e| format!("signalfd: {e}"))?,
+                )
             }
             "handler" => {
-                let (read, write): (OwnedFd, OwnedFd) = nix::unistd::pipe2(OFlag::O_CLOEXEC)
-                    .map_err(|e| format!("pipe2: {e}"))?;
+                let (read, write): (OwnedFd, OwnedFd) =
+                    nix::unistd::pipe2(OFlag::O_CLOEXEC).map_err(|e| format!("pipe2: {e}"))?;
                 // A handler must never block: a full pipe gives EAGAIN instead.
                 fcntl(&write, FcntlArg::F_SETFL(OFlag::O_NONBLOCK))
                     .map_err(|e| format!("fcntl(F_SETFL, O_NONBLOCK): {e}"))?;
