@@ -15,12 +15,17 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 pub struct CountingAlloc;
 
 static ALLOCS: AtomicU64 = AtomicU64::new(0);
+static ZEROED: AtomicU64 = AtomicU64::new(0);
 static REALLOCS: AtomicU64 = AtomicU64::new(0);
 static FREES: AtomicU64 = AtomicU64::new(0);
 static BYTES: AtomicU64 = AtomicU64::new(0);
 
-// SAFETY: every method forwards to `System`, which upholds the GlobalAlloc
-// contract; the counters are atomics and never allocate themselves.
+// SAFETY: each of the four methods counts with atomics (which never
+// allocate) and then calls the same method of `System` with the same
+// arguments, so every promise `System` keeps (memory fitting the layout, or
+// null) holds for us too. `alloc_zeroed` and `realloc` must be forwarded,
+// not left to the trait's defaults: those would call our `alloc` and then
+// zero or copy by hand, and `vec![0; n]` would lose calloc's fresh pages.
 unsafe impl GlobalAlloc for CountingAlloc {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         ALLOCS.fetch_add(1, Relaxed);
@@ -28,9 +33,18 @@ unsafe impl GlobalAlloc for CountingAlloc {
         // SAFETY: same layout, same contract as our caller's.
         unsafe { System.alloc(layout) }
     }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        ALLOCS.fetch_add(1, Relaxed);
+        ZEROED.fetch_add(1, Relaxed);
+        BYTES.fetch_add(layout.size() as u64, Relaxed);
+        // SAFETY: same layout, same contract as our caller's. System uses
+        // calloc(3), which skips the zeroing for fresh mmap'ed pages.
+        unsafe { System.alloc_zeroed(layout) }
+    }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         FREES.fetch_add(1, Relaxed);
-        // SAFETY: `ptr` came from `System.alloc`/`realloc` with this layout.
+        // SAFETY: `ptr` came from `System` (through one of our methods)
+        // with this layout, as our caller promises.
         unsafe { System.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
@@ -45,6 +59,8 @@ unsafe impl GlobalAlloc for CountingAlloc {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Counts {
     pub allocs: u64,
+    /// Of the `allocs`, how many asked for zeroed memory (`alloc_zeroed`).
+    pub zeroed: u64,
     pub reallocs: u64,
     pub frees: u64,
     /// Bytes requested by `alloc`, plus what each `realloc` grew by.
@@ -55,6 +71,7 @@ pub struct Counts {
 pub fn counts() -> Counts {
     Counts {
         allocs: ALLOCS.load(Relaxed),
+        zeroed: ZEROED.load(Relaxed),
         reallocs: REALLOCS.load(Relaxed),
         frees: FREES.load(Relaxed),
         bytes: BYTES.load(Relaxed),
@@ -69,6 +86,7 @@ pub fn count_allocs<T>(f: impl FnOnce() -> T) -> (T, Counts) {
     let after = counts();
     let diff = Counts {
         allocs: after.allocs - before.allocs,
+        zeroed: after.zeroed - before.zeroed,
         reallocs: after.reallocs - before.reallocs,
         frees: after.frees - before.frees,
         bytes: after.bytes - before.bytes,

@@ -1,7 +1,8 @@
-//! Heap: where `malloc` gets memory from. Small blocks come from the heap,
-//! which glibc grows with brk(2); blocks of 128 KiB or more (glibc's
-//! `M_MMAP_THRESHOLD`) each get their own mmap(2), and free(3) gives them
-//! straight back with munmap(2).
+//! Heap: where `malloc` gets memory from. Blocks come from the heap's free
+//! lists or the free space at its top; when neither can serve a request,
+//! glibc grows the heap with brk(2) (plus `M_TOP_PAD`, 128 KiB of slack), or,
+//! for 128 KiB or more (`M_MMAP_THRESHOLD`, which moves up), gives the block
+//! its own mmap(2), which free(3) hands straight back with munmap(2).
 //!
 //! Run: cargo run -p ch09-memory --bin malloc-brk-mmap
 //! and watch the system calls:
