@@ -37,7 +37,12 @@ fn main() {
         let page = out_dir.join(flat_name(source));
         write_if_changed(&page, &chapter.content);
         let original = fs::read_to_string(root.join("chapters").join(source)).unwrap();
-        line_maps.push((test_name_stem(&page), fence_lines(&chapter.content), fence_lines(&original)));
+        let origins = fence_lines(&original).into_iter().map(|f| origin(source, &f)).collect();
+        line_maps.push(Page {
+            stem: test_name_stem(&page),
+            expanded: fence_lines(&chapter.content).into_iter().map(|f| f.line).collect(),
+            origins,
+        });
         // A page's skeptic templates sit beside it as `<page>.md.skt.md`.
         let template = root.join("chapters").join(source).with_extension("md.skt.md");
         if template.exists() {
@@ -50,51 +55,147 @@ fn main() {
     name_tests_by_source_line(&out_dir.parent().unwrap().join("skeptic-tests.rs"), &line_maps);
 }
 
+/// One page of the book: the stem of its test names, the lines of its
+/// ```rust fences in the expanded page skeptic read, and where each fence's
+/// code comes from in the files an author edits.
+struct Page {
+    stem: String,
+    expanded: Vec<usize>,
+    origins: Vec<Origin>,
+}
+
+/// Where a snippet's code comes from: the fence a reader sees (`label`) and
+/// the file and lines its code is in (see src/bin/snippet-rustc.rs, which
+/// reads this from the snippet's first line to point rustc's errors there).
+struct Origin {
+    fence_line: usize,
+    label: String,
+    file: String,
+    mode: &'static str,
+    base: usize,
+}
+
+impl Origin {
+    fn marker(&self) -> String {
+        format!("// workbook-snippet: {}|{}|{}|{}", self.label, self.file, self.mode, self.base)
+    }
+}
+
+fn origin(source: &Path, fence: &Fence) -> Origin {
+    let page = Path::new("chapters").join(source);
+    let label = format!("{}:{}", page.display(), fence.line);
+    let include = match fence.body.as_slice() {
+        [only] => only.trim().strip_prefix("{{#rustdoc_include ").and_then(|r| r.strip_suffix("}}")),
+        _ => None,
+    };
+    match include {
+        Some(target) => {
+            let path = target.split(':').next().unwrap_or(target);
+            let file = normalise(&page.parent().unwrap().join(path));
+            Origin { fence_line: fence.line, label, file, mode: "rustdoc_include", base: 0 }
+        }
+        None => Origin { fence_line: fence.line, label, file: page.display().to_string(), mode: "page", base: fence.line },
+    }
+}
+
+/// `chapters/ch01/../../code/x.rs` as `code/x.rs`.
+fn normalise(path: &Path) -> String {
+    let mut parts: Vec<&std::ffi::OsStr> = Vec::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                parts.pop();
+            }
+            std::path::Component::Normal(p) => parts.push(p),
+            _ => {}
+        }
+    }
+    parts.iter().map(|p| p.to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
 /// skeptic names a test `<page>_sect_<heading>_line_<N>` with N the line of
 /// the snippet's fence in the page it read: the expanded one, where includes
 /// have moved every line below them. Rename each test after the line of the
-/// same fence in the chapter file the author edits, so a failure points there.
-fn name_tests_by_source_line(tests: &Path, line_maps: &[(String, Vec<usize>, Vec<usize>)]) {
+/// same fence in the chapter file the author edits, so a failure points there;
+/// give its code a first line that says where it comes from; and run it
+/// through `snippet::run_test` (tests/skeptic.rs), which names that place
+/// when the snippet fails.
+fn name_tests_by_source_line(tests: &Path, pages: &[Page]) {
     let generated = fs::read_to_string(tests).unwrap();
     let mut renamed = String::with_capacity(generated.len());
+    let mut current: Option<&Origin> = None;
     for line in generated.split_inclusive('\n') {
-        renamed.push_str(&rename_test(line, line_maps).unwrap_or_else(|| line.to_string()));
+        if line.starts_with("#[test] fn ") {
+            current = find_origin(line, pages);
+            match current {
+                Some(origin) => renamed.push_str(&rename(line, origin.fence_line)),
+                None => {
+                    println!("cargo:warning=no source line found for the snippet test `{}`", line.trim());
+                    renamed.push_str(line);
+                }
+            }
+        } else if let (Some(origin), "    let s = &format!(r####\"\n") = (current, line) {
+            renamed.push_str(&format!("    let s = &format!(r####\"{}\n", origin.marker()));
+        } else if let (Some(origin), Some(rest)) = (current, line.strip_prefix("    skeptic::rt::run_test(")) {
+            renamed.push_str(&format!("    snippet::run_test({:?}, {rest}", origin.label));
+        } else {
+            renamed.push_str(line);
+        }
     }
     write_if_changed(tests, &renamed);
 }
 
-fn rename_test(line: &str, line_maps: &[(String, Vec<usize>, Vec<usize>)]) -> Option<String> {
+fn find_origin<'a>(line: &str, pages: &'a [Page]) -> Option<&'a Origin> {
     let name = line.strip_prefix("#[test] fn ")?.split("()").next()?;
     let (prefix, expanded_line) = name.rsplit_once("_line_")?;
     let expanded_line: usize = expanded_line.parse().ok()?;
     // The longest page stem that starts the name is the page (stems can nest).
-    let (_, expanded, original) = line_maps
+    let page = pages
         .iter()
-        .filter(|(stem, ..)| prefix == stem || prefix.starts_with(&format!("{stem}_sect_")))
-        .max_by_key(|(stem, ..)| stem.len())?;
-    if expanded.len() != original.len() {
+        .filter(|p| prefix == p.stem || prefix.starts_with(&format!("{}_sect_", p.stem)))
+        .max_by_key(|p| p.stem.len())?;
+    if page.expanded.len() != page.origins.len() {
         return None;
     }
-    let index = expanded.iter().position(|&l| l == expanded_line)?;
-    Some(line.replacen(name, &format!("{prefix}_line_{}", original[index]), 1))
+    let index = page.expanded.iter().position(|&l| l == expanded_line)?;
+    page.origins.get(index)
 }
 
-/// The 1-based lines of the ```rust fences of a page, as skeptic counts them.
-fn fence_lines(markdown: &str) -> Vec<usize> {
-    let mut lines = Vec::new();
+fn rename(line: &str, source_line: usize) -> String {
+    let name = line["#[test] fn ".len()..].split("()").next().unwrap();
+    let (prefix, _) = name.rsplit_once("_line_").unwrap();
+    line.replacen(name, &format!("{prefix}_line_{source_line}"), 1)
+}
+
+/// A ```rust fence of a page: the 1-based line of its opening, as skeptic
+/// counts it, and the lines between the fences.
+struct Fence {
+    line: usize,
+    body: Vec<String>,
+}
+
+fn fence_lines(markdown: &str) -> Vec<Fence> {
+    let mut fences: Vec<Fence> = Vec::new();
     let mut in_fence = false;
+    let mut in_rust = false;
     for (number, line) in markdown.lines().enumerate() {
         // A fence may sit in a `> ` box.
         let trimmed = line.trim_start_matches(|c: char| c == '>' || c.is_whitespace());
         if !trimmed.starts_with("```") {
+            if in_rust {
+                fences.last_mut().unwrap().body.push(line.to_string());
+            }
             continue;
         }
         if !in_fence && trimmed.trim_start_matches('`').starts_with("rust") {
-            lines.push(number + 1);
+            fences.push(Fence { line: number + 1, body: Vec::new() });
+            in_rust = true;
+        } else if in_fence {
+            in_rust = false;
         }
         in_fence = !in_fence;
     }
-    lines
+    fences
 }
 
 /// The stem skeptic derives from a file name: lower case, runs of anything
