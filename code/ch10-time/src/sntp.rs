@@ -192,7 +192,10 @@ pub fn serve(socket: &UdpSocket, config: ServerConfig) -> io::Result<usize> {
             precision: -20, // about a microsecond
             root_delay: 0,
             root_dispersion: 0,
-            reference_id: *b"LOCL", // an undisciplined local clock
+            // RFC 5905 §7.3: at stratum 1 an ASCII source name ("LOCL": an
+            // undisciplined local clock); above it, the upstream server's IPv4
+            // address. We follow nobody, so we name loopback.
+            reference_id: if config.stratum <= 1 { *b"LOCL" } else { [127, 0, 0, 1] },
             reference: t2,
             originate: req.transmit, // T1 goes back, so the client can match the reply
             receive: t2,

@@ -6,11 +6,24 @@
 //! Look for: Instant::now, SystemTime::now and the vDSO clocks cost tens of
 //! nanoseconds; the CPU-time clocks, which are real system calls, several
 //! times more; the _COARSE clocks least of all. Sleeps are late by the timer
-//! slack (50 µs) plus the wake-up latency, whatever the request. If `go` is on
-//! PATH, the Go side (go/timebench) runs the same sleeps with time.Sleep.
-use ch10_time::lateness::{set_timer_slack, short, sleep_lateness, summary, timerfd_lateness};
+//! slack plus the wake-up latency, whatever the request. If `go` is on PATH,
+//! the Go side (go/timebench, built once before any timing) runs the same
+//! sleeps with time.Sleep.
+//!
+//! What it controls for. Timer slack is per thread and is inherited by every
+//! thread and process created from it, across exec (prctl(2)): so the sleeps
+//! run twice, each time in a fresh thread that sets its slack explicitly
+//! (50 µs, the kernel's default, then 1 ns) whatever this process inherited,
+//! and the Go binary is started from that same thread, so Go and Rust are
+//! compared under the same slack (the Go side prints the slack it got). Each
+//! series starts with a few unrecorded waits (warm-up) on both sides. CPU
+//! affinity is inherited too and is not changed: both sides may use every
+//! CPU this process may (printed at the top; Go's GOMAXPROCS follows it);
+//! `taskset -c 0 cargo run …` runs both on one CPU.
+use ch10_time::lateness::{set_timer_slack, short, sleep_lateness, summary, timer_slack, timerfd_lateness};
 use nix::time::{clock_gettime, ClockId};
 use std::hint::black_box;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -61,26 +74,25 @@ fn run() -> Result<(), String> {
 
     // ANCHOR: sleeps
     println!();
-    println!("{sleeps} waits each; how much later than asked (p50 / p90 / p99 / max):");
+    let inherited = timer_slack().map_err(|e| format!("prctl(PR_GET_TIMERSLACK): {e}"))?;
+    let cpus = nix::sched::sched_getaffinity(nix::unistd::Pid::from_raw(0))
+        .map(|set| (0..nix::sched::CpuSet::count()).filter(|&c| set.is_set(c).unwrap_or(false)).count())
+        .map_err(|e| format!("sched_getaffinity: {e}"))?;
+    println!("inherited timer slack {}, CPUs allowed {cpus}", short(Duration::from_nanos(inherited)));
+    let go = build_go(); // before any timing: the compiler must not share the CPUs
     let requests = [Duration::from_micros(1), Duration::from_micros(100), Duration::from_millis(1)];
-    let line = |what: String, mut late: Vec<Duration>| {
-        let [p50, p90, p99, max] = summary(&mut late);
-        println!("  {what:<38} {:>8} {:>8} {:>8} {:>8}", short(p50), short(p90), short(p99), short(max));
-    };
-    for request in requests {
-        line(format!("thread::sleep({})", short(request)), sleep_lateness(request, sleeps));
-        let timerfd = timerfd_lateness(request, sleeps).map_err(|e| format!("timerfd: {e}"))?;
-        line(format!("timerfd({})", short(request)), timerfd);
-    }
-    set_timer_slack(1).map_err(|e| format!("prctl(PR_SET_TIMERSLACK): {e}"))?;
-    for request in requests {
-        line(format!("thread::sleep({}), slack 1ns", short(request)), sleep_lateness(request, sleeps));
+    let warm = if quick { 2 } else { 10 };
+    for slack_ns in [50_000, 1] {
+        // Slack is per thread and inherited: a fresh thread sets its own,
+        // measures, and starts the Go binary, which inherits that slack.
+        std::thread::scope(|scope| {
+            scope.spawn(|| sleeps_at_slack(slack_ns, &requests, warm, sleeps, go.as_ref(), quick)).join()
+        })
+        .map_err(|_| "the measuring thread panicked".to_string())??;
     }
     // ANCHOR_END: sleeps
-    println!();
-    match run_go(quick) {
-        Ok(table) => print!("{table}"),
-        Err(why) => println!("(the Go side did not run: {why})"),
+    if let Ok(bin) = &go {
+        let _ = std::fs::remove_dir_all(bin.parent().unwrap_or(bin));
     }
     if quick {
         println!("(quick mode: {rounds} round of {calls} calls, {sleeps} waits; numbers are rough)");
@@ -90,22 +102,75 @@ fn run() -> Result<(), String> {
     Ok(())
 }
 
-/// Runs `go run ./timebench` in this package's go/ folder and returns what it
-/// printed: the same sleeps in Go, whose timers live in its runtime.
-fn run_go(quick: bool) -> Result<String, String> {
+/// Sets this thread's timer slack to `slack_ns`, then prints the lateness
+/// of `thread::sleep` and `timerfd` (which has no slack: its rows should not
+/// move) and, if it was built, runs the Go binary from this thread.
+fn sleeps_at_slack(
+    slack_ns: u64,
+    requests: &[Duration],
+    warm: usize,
+    sleeps: usize,
+    go: Result<&PathBuf, &String>,
+    quick: bool,
+) -> Result<(), String> {
+    set_timer_slack(slack_ns).map_err(|e| format!("prctl(PR_SET_TIMERSLACK): {e}"))?;
+    let slack = short(Duration::from_nanos(timer_slack().map_err(|e| format!("prctl(PR_GET_TIMERSLACK): {e}"))?));
+    println!("timer slack {slack}: {sleeps} waits each after {warm} unrecorded; how much later than asked (p50 / p90 / p99 / max):");
+    let line = |what: String, mut late: Vec<Duration>| {
+        let [p50, p90, p99, max] = summary(&mut late);
+        println!("  {what:<38} {:>8} {:>8} {:>8} {:>8}", short(p50), short(p90), short(p99), short(max));
+    };
+    for &request in requests {
+        sleep_lateness(request, warm);
+        line(format!("thread::sleep({}), slack {slack}", short(request)), sleep_lateness(request, sleeps));
+        timerfd_lateness(request, warm).map_err(|e| format!("timerfd: {e}"))?;
+        let timerfd = timerfd_lateness(request, sleeps).map_err(|e| format!("timerfd: {e}"))?;
+        line(format!("timerfd({}), slack {slack}", short(request)), timerfd);
+    }
+    match go.map_err(Clone::clone).and_then(|bin| run_go(bin, warm, sleeps, quick)) {
+        Ok(table) => print!("{table}"),
+        Err(why) => println!("  (the Go side did not run: {why})"),
+    }
+    println!();
+    Ok(())
+}
+
+/// Builds go/timebench once into a temporary folder (`go build`), so the
+/// timed runs start a ready binary: no compiler running, no cache to warm.
+fn build_go() -> Result<PathBuf, String> {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/go");
-    let mut cmd = std::process::Command::new("go");
-    cmd.args(["run", "./timebench"]).current_dir(dir);
+    let out_dir = std::env::temp_dir().join(format!("ch10-timebench-{}", std::process::id()));
+    std::fs::create_dir_all(&out_dir).map_err(|e| format!("creating {}: {e}", out_dir.display()))?;
+    let bin = out_dir.join("timebench");
+    let out = match std::process::Command::new("go").args(["build", "-o"]).arg(&bin).arg("./timebench").current_dir(dir).output() {
+        Ok(out) => out,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let _ = std::fs::remove_dir_all(&out_dir);
+            return Err("no `go` on PATH".into());
+        }
+        Err(e) => return Err(format!("running go build: {e}")),
+    };
+    if !out.status.success() {
+        let _ = std::fs::remove_dir_all(&out_dir);
+        return Err(format!("go build ./timebench failed: {}", String::from_utf8_lossy(&out.stderr).trim()));
+    }
+    Ok(bin)
+}
+
+/// Runs the built Go binary from the calling thread (so with its timer
+/// slack) and returns what it printed: the same sleeps with time.Sleep,
+/// whose timers live in Go's runtime.
+fn run_go(bin: &Path, warm: usize, sleeps: usize, quick: bool) -> Result<String, String> {
+    let mut cmd = std::process::Command::new(bin);
+    cmd.args(["-warm", &warm.to_string(), "-sleeps", &sleeps.to_string()]);
     if quick {
         cmd.arg("-quick");
     }
-    let out = match cmd.output() {
-        Ok(out) => out,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err("no `go` on PATH".into()),
-        Err(e) => return Err(format!("running go: {e}")),
-    };
+    let out = cmd
+        .output()
+        .map_err(|e| format!("running {}: {e}", bin.display()))?;
     if !out.status.success() {
-        return Err(format!("go run ./timebench failed: {}", String::from_utf8_lossy(&out.stderr).trim()));
+        return Err(format!("{} failed: {}", bin.display(), String::from_utf8_lossy(&out.stderr).trim()));
     }
     Ok(String::from_utf8_lossy(&out.stdout).into_owned())
 }
