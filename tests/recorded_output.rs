@@ -32,8 +32,13 @@ use std::time::Duration;
 use regex::Regex;
 
 /// Tools a recorded command may need that a reader might not have.
-const OPTIONAL_TOOLS: &[(&str, &str)] =
-    &[("strace", "strace"), ("gdb", "gdb"), ("go", "golang-go"), ("curl", "curl"), ("wrk", "wrk")];
+const OPTIONAL_TOOLS: &[(&str, &str)] = &[
+    ("strace", "strace"),
+    ("gdb", "gdb"),
+    ("go", "golang-go"),
+    ("curl", "curl"),
+    ("wrk", "wrk"),
+];
 
 struct Recording {
     path: PathBuf,
@@ -68,11 +73,19 @@ impl Facts {
                 Some((n, pattern)) if n.parse::<usize>().is_ok() => (n.parse().ok(), pattern),
                 _ => (None, line),
             };
-            let regex = Regex::new(pattern).unwrap_or_else(|e| panic!("{}: bad fact {line:?}: {e}", path.display()));
+            let regex = Regex::new(pattern)
+                .unwrap_or_else(|e| panic!("{}: bad fact {line:?}: {e}", path.display()));
             rules.push((count, regex));
         }
-        assert!(!rules.is_empty(), "{}: a facts file needs at least one fact", path.display());
-        Some(Facts { why: why.join(" "), rules })
+        assert!(
+            !rules.is_empty(),
+            "{}: a facts file needs at least one fact",
+            path.display()
+        );
+        Some(Facts {
+            why: why.join(" "),
+            rules,
+        })
     }
 
     /// The facts that do not hold in `output`.
@@ -82,7 +95,9 @@ impl Facts {
             .filter_map(|(count, regex)| {
                 let matching = output.lines().filter(|l| regex.is_match(l)).count();
                 match count {
-                    Some(n) if matching != *n => Some(format!("{n}× {regex}: {matching} lines match")),
+                    Some(n) if matching != *n => {
+                        Some(format!("{n}× {regex}: {matching} lines match"))
+                    }
                     None if matching == 0 => Some(format!("{regex}: no line matches")),
                     _ => None,
                 }
@@ -95,7 +110,9 @@ fn recordings() -> Vec<Recording> {
     let mut found = Vec::new();
     let code = common::root().join("code");
     for package in std::fs::read_dir(&code).unwrap().flatten() {
-        let Ok(files) = std::fs::read_dir(package.path().join("output")) else { continue };
+        let Ok(files) = std::fs::read_dir(package.path().join("output")) else {
+            continue;
+        };
         for file in files.flatten() {
             let path = file.path();
             if path.extension().is_none_or(|e| e != "txt") {
@@ -108,7 +125,12 @@ fn recordings() -> Vec<Recording> {
                 .unwrap_or_else(|| panic!("{}: the first line must be `$ COMMAND`", path.display()))
                 .to_string();
             let facts = Facts::parse(&path.with_extension("facts"));
-            found.push(Recording { path, command, expected: rest.to_string(), facts });
+            found.push(Recording {
+                path,
+                command,
+                expected: rest.to_string(),
+                facts,
+            });
         }
     }
     found.sort_by(|a, b| a.path.cmp(&b.path));
@@ -119,18 +141,28 @@ fn recordings() -> Vec<Recording> {
 /// `deps/`, wherever `CARGO_TARGET_DIR` or `build.target-dir` put it.
 fn profile_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("the test binary's own path");
-    exe.parent().and_then(Path::parent).expect("the test binary lives in <target>/debug/deps").to_path_buf()
+    exe.parent()
+        .and_then(Path::parent)
+        .expect("the test binary lives in <target>/debug/deps")
+        .to_path_buf()
 }
 
 /// `./target/debug/` or `target/debug/` at the start of a word, as a reader types it.
-static READER_TARGET: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"(^|[\s=(])(\./)?target/debug/").unwrap());
+static READER_TARGET: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(^|[\s=(])(\./)?target/debug/").unwrap());
 
 /// The command with the reader's `target/debug/` replaced by the real profile
 /// dir (quoted for `sh`), and the prefix the reader typed, to put back in the output.
 fn resolve_target_dir(command: &str) -> (String, Option<String>) {
-    let typed = READER_TARGET.captures(command).map(|c| format!("{}target/debug/", c.get(2).map_or("", |m| m.as_str())));
-    let real = format!("'{}'/", profile_dir().display().to_string().replace('\'', r"'\''"));
-    let resolved = READER_TARGET.replace_all(command, |c: &regex::Captures| format!("{}{real}", &c[1]));
+    let typed = READER_TARGET
+        .captures(command)
+        .map(|c| format!("{}target/debug/", c.get(2).map_or("", |m| m.as_str())));
+    let real = format!(
+        "'{}'/",
+        profile_dir().display().to_string().replace('\'', r"'\''")
+    );
+    let resolved =
+        READER_TARGET.replace_all(command, |c: &regex::Captures| format!("{}{real}", &c[1]));
     (resolved.into_owned(), typed)
 }
 
@@ -187,7 +219,9 @@ fn run_in_shell(command: &str) -> String {
         std::io::Read::read_to_end(&mut stdout, &mut out).unwrap();
         out
     });
-    let finished = common::wait_until(Duration::from_secs(300), || child.try_wait().unwrap().is_some());
+    let finished = common::wait_until(Duration::from_secs(300), || {
+        child.try_wait().unwrap().is_some()
+    });
     if !finished {
         let _ = child.kill();
         panic!("`{command}` did not finish in 300 s");
@@ -199,8 +233,14 @@ static MASKS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
     [
         (r"0x[0-9a-fA-F]+", "0x…"),
         (r"\[pid\s+\d+\]", "[pid N]"),
-        (r"\b((?i:pid|ppid|tid|pgid|pgrp|sid|session|child)\b\s*(?:[=:]|\bis\b)?\s*)\d+", "${1}N"),
-        (r"\b(127\.0\.0\.1|localhost|0\.0\.0\.0|\[::1\]):\d+", "$1:PORT"),
+        (
+            r"\b((?i:pid|ppid|tid|pgid|pgrp|sid|session|child)\b\s*(?:[=:]|\bis\b)?\s*)\d+",
+            "${1}N",
+        ),
+        (
+            r"\b(127\.0\.0\.1|localhost|0\.0\.0\.0|\[::1\]):\d+",
+            "$1:PORT",
+        ),
         (r"\b(port\s*[=:]?\s*)\d+", "${1}PORT"),
         (r"\d+(\.\d+)?\s?(ns|µs|us|ms|s)\b", "DURATION"),
         (r"\b\d{1,2}:\d{2}:\d{2}(\.\d+)?", "HH:MM:SS"),
@@ -214,7 +254,11 @@ static MASKS: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
 fn normalise(text: &str) -> String {
     let mut lines: Vec<String> = text
         .lines()
-        .map(|line| MASKS.iter().fold(line.to_string(), |acc, (re, with)| re.replace_all(&acc, *with).into_owned()))
+        .map(|line| {
+            MASKS.iter().fold(line.to_string(), |acc, (re, with)| {
+                re.replace_all(&acc, *with).into_owned()
+            })
+        })
         .map(|line| line.trim_end().to_string())
         .collect();
     while lines.last().is_some_and(|l| l.is_empty()) {
@@ -225,7 +269,9 @@ fn normalise(text: &str) -> String {
 
 fn first_difference(expected: &str, actual: &str) -> String {
     let (e, a): (Vec<_>, Vec<_>) = (expected.lines().collect(), actual.lines().collect());
-    let line = (0..e.len().max(a.len())).find(|&i| e.get(i) != a.get(i)).unwrap_or(0);
+    let line = (0..e.len().max(a.len()))
+        .find(|&i| e.get(i) != a.get(i))
+        .unwrap_or(0);
     format!(
         "first difference at output line {}:\n  recorded: {:?}\n  now:      {:?}",
         line + 1,
@@ -237,7 +283,9 @@ fn first_difference(expected: &str, actual: &str) -> String {
 /// Whether `WORKBOOK_RECORD` asks to re-record this file: `1` for every
 /// recording, else a path or glob relative to the root.
 fn asked_to_record(path: &Path) -> bool {
-    let Ok(wanted) = std::env::var("WORKBOOK_RECORD") else { return false };
+    let Ok(wanted) = std::env::var("WORKBOOK_RECORD") else {
+        return false;
+    };
     if wanted == "1" {
         return true;
     }
@@ -256,14 +304,23 @@ enum Outcome {
 
 fn check(recording: &Recording) -> Result<Outcome, String> {
     for (tool, package) in OPTIONAL_TOOLS {
-        let uses_tool = recording.command.split(|c: char| c.is_whitespace() || "|;&(".contains(c)).any(|w| w == *tool);
+        let uses_tool = recording
+            .command
+            .split(|c: char| c.is_whitespace() || "|;&(".contains(c))
+            .any(|w| w == *tool);
         if uses_tool && !common::have_tool(tool, package) {
-            return Ok(Outcome::Skipped(format!("needs {tool}: `sudo apt-get install {package}` enables it")));
+            return Ok(Outcome::Skipped(format!(
+                "needs {tool}: `sudo apt-get install {package}` enables it"
+            )));
         }
     }
     let actual = run(&recording.command);
     if asked_to_record(&recording.path) {
-        std::fs::write(&recording.path, format!("$ {}\n{}", recording.command, actual)).unwrap();
+        std::fs::write(
+            &recording.path,
+            format!("$ {}\n{}", recording.command, actual),
+        )
+        .unwrap();
         return Ok(Outcome::Recorded);
     }
     let (expected, now) = (normalise(&recording.expected), normalise(&actual));
@@ -296,61 +353,108 @@ fn check(recording: &Recording) -> Result<Outcome, String> {
 }
 
 fn shown(path: &Path) -> String {
-    path.strip_prefix(common::root()).unwrap_or(path).display().to_string()
+    path.strip_prefix(common::root())
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }
 
 fn main() {
     let args = libtest_mimic::Arguments::from_args();
-    let mut trials: Vec<libtest_mimic::Trial> = recordings()
-        .into_iter()
-        .map(|recording| {
-            libtest_mimic::Trial::test(shown(&recording.path), move || match check(&recording) {
-                Ok(Outcome::Matches) => Ok(()),
-                Ok(Outcome::FactsHold(note)) => {
-                    eprintln!("{note}");
-                    Ok(())
-                }
-                Ok(Outcome::Recorded) => {
-                    eprintln!("recorded {}", shown(&recording.path));
-                    Ok(())
-                }
-                Ok(Outcome::Skipped(why)) => {
-                    eprintln!("SKIPPED {}: {why}", shown(&recording.path));
-                    Ok(())
-                }
-                Err(failure) => Err(failure.into()),
-            })
+    let recordings = recordings();
+    // A facts file must hold on its own recording, or it checks nothing useful elsewhere.
+    let mut trials: Vec<libtest_mimic::Trial> = recordings
+        .iter()
+        .filter_map(|r| {
+            let facts = Facts::parse(&r.path.with_extension("facts"))?;
+            let (path, recorded) = (shown(&r.path), normalise(&r.expected));
+            Some(libtest_mimic::Trial::test(
+                format!("{path} facts hold on the recording"),
+                move || {
+                    let broken = facts.broken(&recorded);
+                    if broken.is_empty() {
+                        Ok(())
+                    } else {
+                        Err(broken.join("\n").into())
+                    }
+                },
+            ))
         })
         .collect();
-    trials.push(libtest_mimic::Trial::test("the_masks_hide_what_varies_and_nothing_else", || {
-        the_masks_hide_what_varies_and_nothing_else();
-        Ok(())
+    trials.extend(recordings.into_iter().map(|recording| {
+        libtest_mimic::Trial::test(shown(&recording.path), move || match check(&recording) {
+            Ok(Outcome::Matches) => Ok(()),
+            Ok(Outcome::FactsHold(note)) => {
+                eprintln!("{note}");
+                Ok(())
+            }
+            Ok(Outcome::Recorded) => {
+                eprintln!("recorded {}", shown(&recording.path));
+                Ok(())
+            }
+            Ok(Outcome::Skipped(why)) => {
+                eprintln!("SKIPPED {}: {why}", shown(&recording.path));
+                Ok(())
+            }
+            Err(failure) => Err(failure.into()),
+        })
     }));
-    trials.push(libtest_mimic::Trial::test("facts_hold_or_name_what_broke", || {
-        facts_hold_or_name_what_broke();
-        Ok(())
-    }));
-    trials.push(libtest_mimic::Trial::test("a_reader_s_target_path_runs_from_the_real_target_dir", || {
-        a_reader_s_target_path_runs_from_the_real_target_dir();
-        Ok(())
-    }));
+    trials.push(libtest_mimic::Trial::test(
+        "the_masks_hide_what_varies_and_nothing_else",
+        || {
+            the_masks_hide_what_varies_and_nothing_else();
+            Ok(())
+        },
+    ));
+    trials.push(libtest_mimic::Trial::test(
+        "facts_hold_or_name_what_broke",
+        || {
+            facts_hold_or_name_what_broke();
+            Ok(())
+        },
+    ));
+    trials.push(libtest_mimic::Trial::test(
+        "a_reader_s_target_path_runs_from_the_real_target_dir",
+        || {
+            a_reader_s_target_path_runs_from_the_real_target_dir();
+            Ok(())
+        },
+    ));
     libtest_mimic::run(&args, trials).exit();
 }
 
 fn the_masks_hide_what_varies_and_nothing_else() {
-    assert_eq!(normalise("pid 4242 at 0x7ffd1234 took 12.5ms"), "pid N at 0x… took DURATION");
-    assert_eq!(normalise("listening on 127.0.0.1:41234\n\n"), "listening on 127.0.0.1:PORT");
-    assert_eq!(normalise("[pid 77] write(1, \"hi\", 2) = 2"), "[pid N] write(1, \"hi\", 2) = 2");
-    assert_eq!(normalise("wrote 3 lines in 2 calls"), "wrote 3 lines in 2 calls");
+    assert_eq!(
+        normalise("pid 4242 at 0x7ffd1234 took 12.5ms"),
+        "pid N at 0x… took DURATION"
+    );
+    assert_eq!(
+        normalise("listening on 127.0.0.1:41234\n\n"),
+        "listening on 127.0.0.1:PORT"
+    );
+    assert_eq!(
+        normalise("[pid 77] write(1, \"hi\", 2) = 2"),
+        "[pid N] write(1, \"hi\", 2) = 2"
+    );
+    assert_eq!(
+        normalise("wrote 3 lines in 2 calls"),
+        "wrote 3 lines in 2 calls"
+    );
 }
 
 fn facts_hold_or_name_what_broke() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("x.facts");
-    std::fs::write(&path, "# glibc's start-up differs\n2× ^write\\(1,\nexit_group\n").unwrap();
+    std::fs::write(
+        &path,
+        "# glibc's start-up differs\n2× ^write\\(1,\nexit_group\n",
+    )
+    .unwrap();
     let facts = Facts::parse(&path).unwrap();
     assert_eq!(facts.why, "glibc's start-up differs");
-    assert!(facts.broken("write(1, a)\nbrk()\nwrite(1, b)\nexit_group(0)").is_empty());
+    assert!(facts
+        .broken("write(1, a)\nbrk()\nwrite(1, b)\nexit_group(0)")
+        .is_empty());
     let broken = facts.broken("write(1, a)\nexit(0)");
     assert_eq!(broken.len(), 2, "{broken:?}");
     assert!(broken[0].contains("1 lines match"), "{broken:?}");
@@ -358,7 +462,8 @@ fn facts_hold_or_name_what_broke() {
 
 fn a_reader_s_target_path_runs_from_the_real_target_dir() {
     let real = profile_dir().display().to_string();
-    let (resolved, typed) = resolve_target_dir("strace ./target/debug/a x=target/debug/b | grep target/debug/c");
+    let (resolved, typed) =
+        resolve_target_dir("strace ./target/debug/a x=target/debug/b | grep target/debug/c");
     assert_eq!(typed.as_deref(), Some("./target/debug/"));
     assert_eq!(resolved.matches(&real).count(), 3, "{resolved}");
     assert_eq!(resolve_target_dir("cargo run -q -p x").1, None);
