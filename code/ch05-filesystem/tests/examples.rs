@@ -101,6 +101,29 @@ fn walk_tree_visits_in_name_order_without_following_symlinks() {
     );
 }
 
+/// Review 2, finding 1: a `Vec<DirEntry>` keeps the directory's descriptor
+/// open (each `DirEntry` holds an `Arc` of the `ReadDir`), one per level. With
+/// `ulimit -n 16`, a tree 64 levels deep needs a constant number of
+/// descriptors, or the walk fails with EMFILE.
+#[test]
+fn walk_tree_holds_no_descriptor_per_level() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut deep = tmp.path().to_path_buf();
+    for _ in 0..64 {
+        deep.push("d");
+    }
+    std::fs::create_dir_all(&deep).unwrap();
+    std::fs::write(deep.join("leaf"), "x").unwrap();
+    let out = Command::new("sh")
+        .args(["-c", "ulimit -n 16 && exec \"$0\" \"$1\"", env!("CARGO_BIN_EXE_walk-tree")])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "walk-tree failed under ulimit -n 16: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.ends_with("1 files, 64 directories\n"), "{text}");
+}
+
 #[test]
 fn inotify_reports_changes_made_by_another_process() {
     let dir = tempfile::tempdir().unwrap();

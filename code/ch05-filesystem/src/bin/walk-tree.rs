@@ -13,14 +13,19 @@ use std::path::Path;
 /// Call `visit(path, depth, kind)` for `dir` and everything below it, in
 /// name order (read_dir itself returns names in on-disk order).
 fn walk(dir: &Path, depth: usize, visit: &mut dyn FnMut(&Path, usize, &str)) -> io::Result<()> {
-    let mut entries: Vec<_> = fs::read_dir(dir)
-        .map_err(|e| io::Error::new(e.kind(), format!("read_dir {}: {e}", dir.display())))?
-        .collect::<Result<_, _>>()?;
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
+    let err = |e: io::Error| io::Error::new(e.kind(), format!("read_dir {}: {e}", dir.display()));
+    // Keep (path, type), not the DirEntry: each std DirEntry holds an Arc of
+    // the ReadDir, so a Vec<DirEntry> would keep this directory's descriptor
+    // open while we recurse (one descriptor per level). The ReadDir, and with
+    // it the descriptor, is dropped at the end of this statement.
+    let mut entries = fs::read_dir(dir)
+        .map_err(err)?
         // d_type from getdents64(2): no extra stat per entry on most file systems.
-        let kind = entry.file_type()?;
-        let path = entry.path();
+        .map(|entry| entry.and_then(|e| Ok((e.path(), e.file_type()?))))
+        .collect::<io::Result<Vec<_>>>()
+        .map_err(err)?;
+    entries.sort_by(|a, b| a.0.cmp(&b.0)); // by path, so by name: all share the parent
+    for (path, kind) in entries {
         if kind.is_symlink() {
             visit(&path, depth, "symlink"); // not followed: no loops, no escaping the tree
         } else if kind.is_dir() {
