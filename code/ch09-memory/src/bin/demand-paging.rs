@@ -11,7 +11,7 @@
 
 use ch09_memory::{minor_faults, page_size, vm_rss_kib};
 use memmap2::{Advice, MmapMut};
-use nix::sys::wait::waitpid;
+use nix::sys::wait::{waitpid, WaitStatus};
 use nix::unistd::{fork, ForkResult};
 
 // ANCHOR: paging
@@ -80,14 +80,20 @@ fn run() -> Result<(), String> {
                 }
             }) {
                 Ok(()) => 0,
-                Err(_) => 1,
+                Err(e) => {
+                    eprintln!("demand-paging: child: {e}");
+                    1
+                }
             };
             // SAFETY: _exit(2) ends the child without running the parent's
             // exit handlers or destructors twice.
             unsafe { libc::_exit(code) }
         }
         ForkResult::Parent { child } => {
-            waitpid(child, None).map_err(|e| format!("waitpid: {e}"))?;
+            match waitpid(child, None).map_err(|e| format!("waitpid: {e}"))? {
+                WaitStatus::Exited(_, 0) => {}
+                status => return Err(format!("child {child} failed: {status:?}")),
+            }
             println!("parent: page 0 still holds {}", map[0]);
         }
     }

@@ -8,6 +8,12 @@
 //! `/proc/buddyinfo`, the kernel's free physical memory by block size, to
 //! show why a huge page is not always available (fragmentation).
 //!
+//! A huge page covers an aligned 2 MiB of *virtual* addresses too, and mmap
+//! only promises page alignment (recent kernels align a large anonymous
+//! mapping to 2 MiB by themselves, older ones do not). So we map 2 MiB more
+//! than we need and touch an aligned 8 MiB window inside: four whole huge
+//! pages on any kernel.
+//!
 //! Run: cargo run -p ch09-memory --bin huge-pages
 //! Look for: ~2048 faults with 4 KiB pages, a handful with huge pages, and
 //! AnonHugePages growing by a multiple of 2048 kB.
@@ -18,16 +24,20 @@ use std::fs;
 
 // ANCHOR: huge
 const LEN: usize = 8 << 20; // 8 MiB
+const HUGE: usize = 2 << 20; // one x86-64 huge page
 
 /// Map LEN bytes with `advice`, touch every 4 KiB, return (faults, AnonHugePages KiB added).
 fn touch_all(advice: Advice) -> Result<(i64, i64), String> {
-    let mut map = MmapMut::map_anon(LEN).map_err(|e| format!("mmap {LEN} bytes: {e}"))?;
+    // 2 MiB extra, so that an aligned LEN-byte window fits wherever it lands.
+    let mut map = MmapMut::map_anon(LEN + HUGE).map_err(|e| format!("mmap {} bytes: {e}", LEN + HUGE))?;
     map.advise(advice).map_err(|e| format!("madvise {advice:?}: {e}"))?;
+    let skip = (HUGE - map.as_ptr() as usize % HUGE) % HUGE;
+    let window = &mut map[skip..skip + LEN];
     let huge = || proc_kib("/proc/self/smaps_rollup", "AnonHugePages").map_err(|e| format!("smaps_rollup: {e}"));
     let huge0 = huge()?;
     let faults0 = minor_faults().map_err(|e| format!("getrusage: {e}"))?;
     for offset in (0..LEN).step_by(page_size()) {
-        map[offset] = 1;
+        window[offset] = 1;
     }
     let faults1 = minor_faults().map_err(|e| format!("getrusage: {e}"))?;
     let huge1 = huge()?;
@@ -42,6 +52,9 @@ fn run() -> Result<(), String> {
     for advice in [Advice::NoHugePage, Advice::HugePage] {
         let (faults, huge) = touch_all(advice)?;
         println!("  {:<12} {faults:>5} minor faults, AnonHugePages {huge:+} kB", format!("{advice:?}"));
+        if matches!(advice, Advice::HugePage) && huge == 0 && !policy.contains("[never]") {
+            println!("  no huge page obtained: no free 2 MiB block, or compaction gave up");
+        }
     }
     let buddy = fs::read_to_string("/proc/buddyinfo").map_err(|e| format!("reading /proc/buddyinfo: {e}"))?;
     println!("free blocks of 4K 8K 16K ... 4M (order 0..10) in /proc/buddyinfo:");

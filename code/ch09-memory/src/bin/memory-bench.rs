@@ -8,6 +8,21 @@
 //!   with mallopt(3)), with and without writing every page of it;
 //! - `Box::new` of 32 bytes against the same array on the stack.
 //!
+//! What it controls for:
+//! - cold against warm: each page row is one pass over a fresh mapping, so
+//!   it is cold on purpose (the fault is what is measured); "again, in a new
+//!   mapping" repeats it once the host has backed those guest pages. The
+//!   malloc and Box rows are the best of five rounds of a million calls, so
+//!   the first round warms tcache and the caches and is discarded.
+//! - inherited settings: the THP policy and any `MALLOC_*` or
+//!   `GLIBC_TUNABLES` in the environment change the rows, so they are
+//!   printed; the 1 MiB rows pin the thresholds with mallopt(3) whatever was
+//!   inherited, and the page rows ask for their page size with madvise(2).
+//! - one CPU: the bench has one thread; it pins itself to the CPU it started
+//!   on (sched_setaffinity(2)), so a migration to the other CPU, with its
+//!   cold caches, does not land in the middle of a row. The other CPU is left
+//!   to the rest of the machine.
+//!
 //! Run: cargo run --release -p ch09-memory --bin memory-bench [-- --quick]
 //! Look for: a fault costing hundreds of times a store; small malloc in tens
 //! of nanoseconds; a fresh mmap per large block paying its faults every time.
@@ -72,8 +87,45 @@ fn set_mmap_threshold(bytes: i32) -> Result<(), String> {
     Ok(())
 }
 
+/// Pin this (single-threaded) process to the CPU it is running on.
+fn pin_to_current_cpu() -> Result<usize, String> {
+    // SAFETY: sched_getcpu(3) takes no arguments and only returns a number.
+    let cpu = unsafe { libc::sched_getcpu() };
+    if cpu < 0 {
+        return Err(format!("sched_getcpu: {}", std::io::Error::last_os_error()));
+    }
+    // SAFETY: cpu_set_t is a plain bit array, for which all zeros is valid.
+    let mut set: libc::cpu_set_t = unsafe { std::mem::zeroed() };
+    // SAFETY: CPU_SET writes one bit of `set`; `cpu` came from the kernel
+    // and is below CPU_SETSIZE.
+    unsafe { libc::CPU_SET(cpu as usize, &mut set) };
+    // SAFETY: sched_setaffinity(2) reads `size_of::<cpu_set_t>()` bytes of
+    // `set`, which lives across the call; pid 0 is this thread.
+    if unsafe { libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set) } != 0 {
+        return Err(format!("sched_setaffinity to CPU {cpu}: {}", std::io::Error::last_os_error()));
+    }
+    Ok(cpu as usize)
+}
+
+/// What this run inherited that changes its numbers.
+fn inherited() -> String {
+    let thp = std::fs::read_to_string("/sys/kernel/mm/transparent_hugepage/enabled")
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|e| format!("unknown ({e})"));
+    let tunables: Vec<String> = std::env::vars()
+        .filter(|(k, _)| k.starts_with("MALLOC_") || k == "GLIBC_TUNABLES")
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    let tunables = if tunables.is_empty() { "none".to_string() } else { tunables.join(" ") };
+    format!("THP: {thp}; malloc settings from the environment: {tunables}")
+}
+
 fn run() -> Result<(), String> {
     let quick = std::env::args().any(|a| a == "--quick");
+    let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let cpu = pin_to_current_cpu()?;
+    println!("{}", inherited());
+    println!("pinned to CPU {cpu} ({cpus} CPUs were allowed)");
     let (pages, rounds, iters, big_iters) = if quick { (256, 1, 1_000, 20) } else { (16_384, 5, 1_000_000, 2_000) };
     let row = |what: &str, ns: f64| println!("| {what:<48} | {ns:>10.1} ns |");
     println!("{} KiB pages, {pages} pages per mapping{}", page_size() / 1024, if quick { " (quick mode)" } else { "" });
@@ -85,10 +137,11 @@ fn run() -> Result<(), String> {
     row("second touch of the same page", second);
     let (again, _) = touch(pages, Advice::NoHugePage)?;
     row("  first touch again, in a new mapping", again);
-    let (first_huge, _) = touch(pages, Advice::HugePage)?;
+    let (first_huge, second_huge) = touch(pages, Advice::HugePage)?;
     row("first touch per 4 KiB, MADV_HUGEPAGE", first_huge);
+    row("  second touch, one store per 4 KiB", second_huge);
     let (again_huge, _) = touch(pages, Advice::HugePage)?;
-    row("  ... again, in a new mapping", again_huge);
+    row("  first touch again, in a new mapping", again_huge);
 
     row("malloc+free 64 B", ns_per_op(rounds, iters, || malloc_free(64, false)));
     row("malloc+free 100 000 B (heap)", ns_per_op(rounds, iters / 10, || malloc_free(100_000, false)));

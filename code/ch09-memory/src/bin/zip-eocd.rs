@@ -10,7 +10,8 @@
 //!
 //! Run: cargo run -p ch09-memory --bin zip-eocd [-- FILE.zip]
 //! Look for: the EOCD 22 bytes (+ comment) before the end, the directory
-//! just before it, and that only the pages we touch are read from disk.
+//! just before it, and that only the pages we touch (plus the kernel's
+//! readahead around them) are read from disk.
 
 use ch09_memory::zip::{crc32, stored_zip};
 use memmap2::Mmap;
@@ -56,6 +57,11 @@ fn list(zip: &[u8]) -> Result<Vec<Entry>, String> {
     let cd_size = u32_at(zip, eocd + 12)? as usize;
     let cd_offset = u32_at(zip, eocd + 16)? as usize;
     let comment_len = u16_at(zip, eocd + 20)? as usize;
+    // Over 4 GiB or 65 535 entries these fields hold all ones and the real
+    // values sit in a Zip64 record before the EOCD (APPNOTE 4.3.14).
+    if count == 0xFFFF || cd_size == 0xFFFF_FFFF || cd_offset == 0xFFFF_FFFF {
+        return Err("a Zip64 archive (over 4 GiB or 65 535 entries): this reader does not follow the Zip64 record".into());
+    }
     println!("file: {} bytes; EOCD at {eocd} ({} bytes from the end)", zip.len(), zip.len() - eocd);
     let comment = zip.get(eocd + 22..eocd + 22 + comment_len).ok_or("comment past the end")?;
     println!("EOCD: {count} entries, central directory {cd_size} bytes at {cd_offset}, comment {:?}", String::from_utf8_lossy(comment));
