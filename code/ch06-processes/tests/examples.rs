@@ -75,6 +75,24 @@ fn cat_reads_files_then_stdin_and_reports_a_missing_file_by_name_but_continues()
     assert_eq!(out.status.code(), Some(1));
 }
 
+/// A failing *output* is not the input file's fault: GNU cat says
+/// "write error" once and stops, instead of blaming each operand in turn.
+#[test]
+fn cat_reports_a_write_error_once_as_such_and_stops() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("skipped: no /dev/full");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("a.txt"), "first\n").unwrap();
+    std::fs::write(dir.path().join("b.txt"), "last\n").unwrap();
+    let out = bin("posix-cat").args(["a.txt", "b.txt"]).current_dir(dir.path()).stdout(full).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("posix-cat: write error: "), "stderr: {err}");
+    assert_eq!(err.lines().count(), 1, "stderr: {err}");
+    assert_eq!(out.status.code(), Some(1));
+}
+
 #[test]
 fn cat_without_operands_copies_stdin_and_exits_zero() {
     let mut child = bin("posix-cat").stdin(Stdio::piped()).stdout(Stdio::piped()).spawn().unwrap();
@@ -137,6 +155,13 @@ fn wait4_reports_the_childrens_cpu_times() {
     assert!(text.contains("sh loop  exit Some(0)"), "{text}");
     assert!(text.contains("dd bs=1  exit Some(0)"), "{text}");
     assert!(text.contains("children user "), "{text}");
+    // What the page teaches: the shell loop is user time, dd bs=1 (a read and
+    // a write per byte) mostly system time.
+    let ms = |line: &str, key: &str| number_after(line, key);
+    let sh = text.lines().find(|l| l.starts_with("sh loop")).expect(&text);
+    let dd = text.lines().find(|l| l.starts_with("dd bs=1")).expect(&text);
+    assert!(ms(sh, "user") > ms(sh, "system"), "the shell loop should be mostly user time: {sh}");
+    assert!(ms(dd, "system") > ms(dd, "user"), "dd bs=1 should be mostly system time: {dd}");
 }
 
 #[test]

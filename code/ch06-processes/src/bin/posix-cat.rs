@@ -13,15 +13,30 @@ use std::io::{self, Read, Write};
 use std::process::ExitCode;
 
 // ANCHOR: cat
+/// Which side of a copy failed: the operand we read, or our stdout.
+enum Failure {
+    Input(io::Error),
+    Output(io::Error),
+}
+
 /// Copy one input to stdout. `-` is stdin, as POSIX asks of every utility.
-fn cat_one(name: &str, out: &mut impl Write) -> io::Result<()> {
+/// (`io::copy` would hide which side an error came from.)
+fn cat_one(name: &str, out: &mut impl Write) -> Result<(), Failure> {
     let mut input: Box<dyn Read> = if name == "-" {
         Box::new(io::stdin().lock())
     } else {
-        Box::new(File::open(name)?)
+        Box::new(File::open(name).map_err(Failure::Input)?)
     };
-    io::copy(&mut input, out)?;
-    Ok(())
+    let mut buf = [0u8; 64 * 1024];
+    loop {
+        let n = match input.read(&mut buf) {
+            Ok(0) => return Ok(()),
+            Ok(n) => n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(Failure::Input(e)),
+        };
+        out.write_all(&buf[..n]).map_err(Failure::Output)?;
+    }
 }
 
 fn main() -> ExitCode {
@@ -33,19 +48,26 @@ fn main() -> ExitCode {
     let mut out = stdout.lock();
     let mut failed = false;
     for name in &names {
-        if let Err(e) = cat_one(name, &mut out) {
+        match cat_one(name, &mut out) {
+            Ok(()) => {}
+            Err(Failure::Input(e)) => {
+                // Report the file by name on stderr, then go on with the next one.
+                let _ = out.flush(); // keep stdout and stderr in order on a terminal
+                eprintln!("posix-cat: {name}: {e}");
+                failed = true;
+            }
             // A broken stdout (e.g. `| head -n1`) ends us quietly, like cat.
-            if e.kind() == io::ErrorKind::BrokenPipe {
+            Err(Failure::Output(e)) if e.kind() == io::ErrorKind::BrokenPipe => return ExitCode::from(1),
+            // Any other output error (a full disk) is no operand's fault:
+            // say so once and stop, since every later write would fail too.
+            Err(Failure::Output(e)) => {
+                eprintln!("posix-cat: write error: {e}");
                 return ExitCode::from(1);
             }
-            // Report the file by name on stderr, then go on with the next one.
-            let _ = out.flush(); // keep stdout and stderr in order on a terminal
-            eprintln!("posix-cat: {name}: {e}");
-            failed = true;
         }
     }
     if let Err(e) = out.flush() {
-        eprintln!("posix-cat: writing stdout: {e}");
+        eprintln!("posix-cat: write error: {e}");
         return ExitCode::from(1);
     }
     if failed {

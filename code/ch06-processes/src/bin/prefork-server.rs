@@ -5,7 +5,8 @@
 //! number of connections and exits; the parent reaps them all and exits.
 //!
 //! Run: cargo run -p ch06-processes --bin prefork-server -- --port 8006 --workers 4 --requests 3
-//!      then, in another terminal: for i in $(seq 12); do nc 127.0.0.1 8006; done
+//!      then, in another terminal (bash opens the TCP connection itself, no nc needed):
+//!        for i in $(seq 12); do bash -c "cat < /dev/tcp/127.0.0.1/8006"; done
 //! Look for: answers from several pids; the parent exits after 4 x 3 requests.
 
 use nix::sys::signal::Signal;

@@ -26,8 +26,19 @@ fn run_with_deadline(argv: &[&str], limit: Duration) -> Result<(ExitStatus, bool
         .spawn()
         .map_err(|e| format!("spawning {}: {e}", argv[0]))?;
     // The pidfd becomes readable when the child ends.
-    let pidfd = pidfd_open(child.id()).map_err(|e| format!("pidfd_open: {e}"))?;
-    let ended = wait_readable(&pidfd, limit).map_err(|e| format!("poll: {e}"))?;
+    let waited = pidfd_open(child.id())
+        .map_err(|e| format!("pidfd_open: {e}")) // Linux < 5.3, or a seccomp filter
+        .and_then(|pidfd| wait_readable(&pidfd, limit).map_err(|e| format!("poll: {e}")));
+    let ended = match waited {
+        Ok(ended) => ended,
+        Err(e) => {
+            // We cannot enforce the deadline: do not leave the child running
+            // and unreaped behind us.
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(e);
+        }
+    };
     if !ended {
         // Not reaped yet, so the pid still names our child: kill(2) is safe.
         child.kill().map_err(|e| format!("kill: {e}"))?; // SIGKILL
