@@ -17,6 +17,17 @@ pub fn durable_replace(path: &Path, data: &[u8]) -> io::Result<()> {
 /// The same, calling `after(step)` as each step completes; the crash test
 /// kills the process there.
 pub fn durable_replace_steps(path: &Path, data: &[u8], after: &mut dyn FnMut(&str)) -> io::Result<()> {
+    // A symlink is followed, as open(2) would: renaming over the link itself
+    // would put a regular file in its place and leave its target unchanged.
+    // A dangling link is an error (NotFound) from realpath(3).
+    let resolved;
+    let path = match fs::symlink_metadata(path) {
+        Ok(meta) if meta.file_type().is_symlink() => {
+            resolved = fs::canonicalize(path)?;
+            resolved.as_path()
+        }
+        _ => path,
+    };
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),

@@ -38,7 +38,8 @@ fn concurrent_writers_never_share_a_temp_file() {
 #[test]
 fn a_failed_replace_removes_its_temp_file() {
     let dir = tempfile::tempdir().unwrap();
-    // rename(2) of a file over a non-empty directory fails.
+    // rename(2) of a file over any directory fails (EISDIR); the file inside
+    // shows the directory was left alone.
     let target = dir.path().join("is-a-dir");
     fs::create_dir(&target).unwrap();
     fs::write(target.join("inside"), "keep").unwrap();
@@ -56,6 +57,38 @@ fn a_replaced_file_keeps_its_permission_bits() {
     durable_replace(&path, b"new\n").unwrap();
     assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
     assert_eq!(fs::read(&path).unwrap(), b"new\n");
+}
+
+/// Review 2, finding 10: replacing through a symlink updates the file it
+/// points to (as open(2) would) and leaves the link a link; renaming over
+/// the link would put a regular file in its place and leave the target old.
+#[test]
+fn a_symlink_is_followed_and_stays_a_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let real_dir = dir.path().join("real");
+    fs::create_dir(&real_dir).unwrap();
+    let target = real_dir.join("app.conf");
+    fs::write(&target, "old\n").unwrap();
+    fs::set_permissions(&target, fs::Permissions::from_mode(0o640)).unwrap();
+    let link = dir.path().join("app.conf");
+    std::os::unix::fs::symlink("real/app.conf", &link).unwrap();
+    durable_replace(&link, b"new\n").unwrap();
+    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink(), "the link was replaced by a file");
+    assert_eq!(fs::read(&target).unwrap(), b"new\n");
+    assert_eq!(fs::metadata(&target).unwrap().permissions().mode() & 0o777, 0o640);
+    assert_eq!(names(dir.path()), ["app.conf", "real"]);
+    assert_eq!(names(&real_dir), ["app.conf"]);
+}
+
+/// A link that points nowhere is an error, not a new regular file over the link.
+#[test]
+fn a_dangling_symlink_is_an_error_and_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("app.conf");
+    std::os::unix::fs::symlink("missing/app.conf", &link).unwrap();
+    assert_eq!(durable_replace(&link, b"new\n").unwrap_err().kind(), std::io::ErrorKind::NotFound);
+    assert!(fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert_eq!(names(dir.path()), ["app.conf"]);
 }
 
 #[test]

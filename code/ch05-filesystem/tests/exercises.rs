@@ -46,7 +46,8 @@ mod atomic_write {
     #[test]
     fn a_failed_rename_leaves_no_temp_file_and_the_target_untouched() {
         let dir = tempfile::tempdir().unwrap();
-        // rename(2) of a file over a non-empty directory fails (EISDIR).
+        // rename(2) of a file over any directory fails (EISDIR); the file
+        // inside shows the directory was left alone.
         let target = dir.path().join("is-a-dir");
         fs::create_dir(&target).unwrap();
         fs::write(target.join("inside"), "keep").unwrap();
