@@ -4,6 +4,11 @@
 //! "disk" (not even the journal in memory); unmount, mount again (the journal
 //! is replayed as after a reboot) and look at what survived.
 //!
+//! What it models is a drive with a write-through cache: a write that reached
+//! the loop device is in the host's page cache for the image file, and
+//! nothing here loses that, so the cache flush `fsync` sends the device (and
+//! `nobarrier`, which drops it) makes no difference to these results.
+//!
 //! Needs root, `mkfs.ext4` and loop devices: [`PowerCut::new`] returns `None`
 //! with a message where the machine cannot, and panics under `CI=true`.
 
