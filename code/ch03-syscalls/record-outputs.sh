@@ -25,4 +25,5 @@ record trace-fork-f 'cargo run -q -p ch03-syscalls --bin trace -- -f -c -e trace
 record trace-eintr  'cargo run -q -p ch03-syscalls --bin trace -- -e trace=read,rt_sigaction target/debug/eintr 2>&1 >/dev/null | grep -E "SIGUSR1|, 16\) ="'
 record trace-vdso   'cargo run -q -p ch03-syscalls --bin trace -- -c -e trace=clock_gettime,gettimeofday,write target/debug/vdso >/dev/null'
 record trace-not-found 'cargo run -q -p ch03-syscalls --bin trace -- no-such-command'
+record trace-exec-fails 'cargo run -q -p ch03-syscalls --bin trace -- ./no-such-program'
 echo "recorded $(ls code/ch03-syscalls/output | wc -l) files"

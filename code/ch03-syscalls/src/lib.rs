@@ -17,8 +17,12 @@ pub fn syscall_name(nr: u64) -> Option<&'static str> {
     }
 }
 
-/// The number of the x86-64 system call called `name`.
+/// The number of the x86-64 system call called `name`. The table's unused
+/// numbers are empty strings, so an empty name is no syscall.
 pub fn syscall_number(name: &str) -> Option<u64> {
+    if name.is_empty() {
+        return None;
+    }
     syscall_table::SYSCALL_NAMES
         .iter()
         .position(|n| *n == name)

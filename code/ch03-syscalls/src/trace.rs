@@ -4,7 +4,8 @@
 //! How it works (man 2 ptrace):
 //! 1. `fork`; the child asks to be traced (`PTRACE_TRACEME`), stops itself with
 //!    `SIGSTOP`, then `execv`s the command. If `PTRACE_TRACEME` fails (this
-//!    tracer is itself traced, or ptrace is forbidden), the child sends the
+//!    tracer is itself traced, or ptrace is forbidden) or `execv` fails (a
+//!    path that does not exist or is not executable), the child sends the
 //!    errno up a close-on-exec pipe and exits, and `run` returns the error.
 //! 2. The parent (the tracer) waits for that stop, checks that it is a
 //!    ptrace-stop of its own tracee, sets options
@@ -17,17 +18,21 @@
 //!    `orig_rax` is the syscall number, `rdi rsi rdx r10 r8 r9` the arguments
 //!    and, at the exit stop, `rax` the return value.
 //!
-//! The tracer waits only for children of the calling thread (`__WNOTHREAD`),
-//! so several traces can run at once in one process (as tests do).
+//! `run` traces on a thread of its own, which forks the command and waits only
+//! for its own children (`__WNOTHREAD`): children the caller started are never
+//! reaped by it, and several traces can run at once in one process (as tests
+//! do). Events are handed to the caller's thread one at a time; the tracees
+//! stay stopped until `on_event` has returned.
 //!
-//! Limitation: job control. A tracee attached with `PTRACE_TRACEME` cannot be
-//! kept in a group-stop: the only way to let it continue past the stop the
-//! tracer is told about is to restart it, and `PTRACE_LISTEN` (which leaves it
-//! stopped until a `SIGCONT`) works only for tracees attached with
-//! `PTRACE_SEIZE` (man 2 ptrace, "Group-stop"). So `SIGSTOP`, `SIGTSTP`
-//! (Ctrl-Z), `SIGTTIN` and `SIGTTOU` are shown and delivered, but the traced
-//! program runs on instead of stopping. `strace` seizes its tracees and does
-//! not have this limitation.
+//! Limitation: a stop signal aimed at the tracee alone. A tracee attached with
+//! `PTRACE_TRACEME` cannot be kept in a group-stop: the tracer can only
+//! restart it, and `PTRACE_LISTEN` (which leaves it stopped until a `SIGCONT`)
+//! works only for tracees attached with `PTRACE_SEIZE` (man 2 ptrace,
+//! "Group-stop"). So `kill -STOP <tracee>` or `kill -TSTP <tracee>` is shown
+//! and delivered, but the traced program runs on. Ctrl-Z in a terminal is not
+//! affected: it sends `SIGTSTP` to the whole foreground process group, the
+//! tracer included, so the tracer stops (and with it the job, the tracee
+//! waiting in a ptrace-stop) until `fg` sends `SIGCONT`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::ffi::{CString, OsStr, OsString};
@@ -127,6 +132,8 @@ pub enum Error {
     Os { call: String, errno: Errno },
     /// The child could not ask to be traced: `ptrace(PTRACE_TRACEME)` failed.
     TraceMe(Errno),
+    /// The child could not run the command: `execv(path)` failed.
+    Exec { path: String, errno: Errno },
 }
 
 impl fmt::Display for Error {
@@ -142,6 +149,9 @@ impl fmt::Display for Error {
                 errno_name(*errno as i32),
                 strerror(*errno as i32)
             ),
+            Error::Exec { path, errno } => {
+                write!(f, "execv(\"{path}\") failed in the child: {} ({})", errno_name(*errno as i32), strerror(*errno as i32))
+            }
         }
     }
 }
@@ -175,9 +185,10 @@ fn is_executable_file(path: &Path) -> bool {
 
 // ANCHOR: spawn
 /// Forks, and in the child asks to be traced, stops, then execs `command`.
-/// Returns the child's pid and the read end of a pipe on which the child
-/// reports a failed `PTRACE_TRACEME` (see `first_stop`).
-fn spawn_traced(command: &[OsString]) -> Result<(Pid, OwnedFd), Error> {
+/// Returns the child's pid, the path it execs and the read end of a pipe on
+/// which the child reports a failed `PTRACE_TRACEME` or `execv` (two `i32`s:
+/// which call, then its errno).
+fn spawn_traced(command: &[OsString]) -> Result<(Pid, PathBuf, OwnedFd), Error> {
     let path = resolve_command(&command[0])?;
     // Everything the child needs is built before fork: after fork, a child of
     // a multi-threaded process may only make async-signal-safe calls (no malloc).
@@ -186,9 +197,8 @@ fn spawn_traced(command: &[OsString]) -> Result<(Pid, OwnedFd), Error> {
     let c_args = command.iter().map(|a| to_c(a)).collect::<Result<Vec<_>, _>>()?;
     let mut argv: Vec<*const libc::c_char> = c_args.iter().map(|a| a.as_ptr()).collect();
     argv.push(std::ptr::null());
-    let exec_failed: &[u8] = b"trace: execv failed in the child\n";
     // Close-on-exec: the traced program never sees it; the parent reads EOF
-    // from it unless the child wrote an errno there.
+    // from it unless the child wrote a failure there.
     let (report_r, report_w) = nix::unistd::pipe2(OFlag::O_CLOEXEC).map_err(os_err("pipe2"))?;
 
     // SAFETY: the child branch only calls async-signal-safe functions
@@ -198,25 +208,43 @@ fn spawn_traced(command: &[OsString]) -> Result<(Pid, OwnedFd), Error> {
             if libc::ptrace(libc::PTRACE_TRACEME, 0, 0, 0) == -1 {
                 // Not traced: a SIGSTOP now would stop us for good, and the
                 // parent would wait for a ptrace-stop that never comes.
-                let errno = *libc::__errno_location();
-                libc::write(report_w.as_raw_fd(), (&raw const errno).cast(), size_of::<i32>());
+                let failure = [FAILED_TRACEME, *libc::__errno_location()];
+                libc::write(report_w.as_raw_fd(), failure.as_ptr().cast(), size_of_val(&failure));
                 libc::_exit(126);
             }
             libc::kill(libc::getpid(), libc::SIGSTOP); // wait here for the tracer
             libc::execv(c_path.as_ptr(), argv.as_ptr()); // man 3 exec: returns only on error
-            libc::write(2, exec_failed.as_ptr().cast(), exec_failed.len());
+            let failure = [FAILED_EXEC, *libc::__errno_location()];
+            libc::write(report_w.as_raw_fd(), failure.as_ptr().cast(), size_of_val(&failure));
             libc::_exit(127)
         },
-        nix::unistd::ForkResult::Parent { child } => Ok((child, report_r)),
+        nix::unistd::ForkResult::Parent { child } => Ok((child, path, report_r)),
     }
 }
 // ANCHOR_END: spawn
+
+/// What the child writes on the report pipe before its errno.
+const FAILED_TRACEME: i32 = 1;
+const FAILED_EXEC: i32 = 2;
+
+/// Reads the child's report, once it has ended: `Some((which, errno))` if it
+/// wrote one, `None` at EOF (its exec succeeded, closing the pipe).
+fn read_report(report: &OwnedFd) -> Option<(i32, Errno)> {
+    let mut buf = [0u8; 8];
+    match nix::unistd::read(report, &mut buf) {
+        Ok(8) => Some((
+            i32::from_ne_bytes([buf[0], buf[1], buf[2], buf[3]]),
+            Errno::from_raw(i32::from_ne_bytes([buf[4], buf[5], buf[6], buf[7]])),
+        )),
+        _ => None,
+    }
+}
 
 // ANCHOR: first_stop
 /// Waits for the child's first stop and checks it is the SIGSTOP ptrace-stop
 /// of a tracee of ours. `WUNTRACED` makes a stop of a child that is *not*
 /// traced by us visible too, so no outcome leaves this wait blocked.
-fn first_stop(child: Pid, report: OwnedFd) -> Result<(), Error> {
+fn first_stop(child: Pid, report: &OwnedFd) -> Result<(), Error> {
     use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
     let status = loop {
         match waitpid(child, Some(WaitPidFlag::__WALL | WaitPidFlag::WUNTRACED)) {
@@ -236,9 +264,8 @@ fn first_stop(child: Pid, report: OwnedFd) -> Result<(), Error> {
             Err(e) => gone(os_err("the child stopped but is not our tracee: ptrace(PTRACE_GETSIGINFO)")(e)),
         },
         WaitStatus::Exited(..) | WaitStatus::Signaled(..) => {
-            let mut errno = [0u8; 4];
-            match nix::unistd::read(&report, &mut errno) {
-                Ok(4) => Err(Error::TraceMe(Errno::from_raw(i32::from_ne_bytes(errno)))),
+            match read_report(report) {
+                Some((FAILED_TRACEME, errno)) => Err(Error::TraceMe(errno)),
                 _ => Err(os_err(format!("starting the traced child (it ended: {status:?})"))(Errno::ECHILD)),
             }
         }
@@ -324,14 +351,65 @@ impl Drop for Reaper<'_> {
 
 /// Runs `command` (program and arguments) under the tracer, calling `on_event`
 /// for every system call, signal and exit, and returns how the command ended.
+///
+/// The tracing is done by a new thread, so that its `waitpid(-1, __WNOTHREAD)`
+/// sees only the tracees (children of that thread), never a child the caller
+/// started. `on_event` still runs on the caller's thread: the tracer hands it
+/// each event and waits until it has returned before resuming the tracee.
 pub fn run(command: &[OsString], options: &Options, mut on_event: impl FnMut(&Event)) -> Result<Outcome, Error> {
     if command.is_empty() {
         return Err(Error::NoCommand);
     }
-    let (child, report) = spawn_traced(command)?;
+    use std::sync::mpsc::sync_channel;
+    std::thread::scope(|scope| {
+        let (events, received) = sync_channel::<Event>(0);
+        let (done, handled) = sync_channel::<()>(0);
+        let tracer = scope.spawn(move || {
+            trace_here(command, options, |event| {
+                // If the caller's side is gone (on_event panicked), trace on
+                // without reporting: the tracees run to their end.
+                if events.send(event.clone()).is_ok() {
+                    let _ = handled.recv();
+                }
+            })
+        });
+        for event in received {
+            on_event(&event);
+            let _ = done.send(());
+        }
+        tracer.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+/// Events of the command before its first successful exec, held back: if the
+/// exec fails, `run` returns `Error::Exec` and they are never shown.
+struct Emitter<F> {
+    held: Option<Vec<Event>>,
+    on_event: F,
+}
+
+impl<F: FnMut(&Event)> Emitter<F> {
+    fn emit(&mut self, event: &Event) {
+        match &mut self.held {
+            Some(held) => held.push(event.clone()),
+            None => (self.on_event)(event),
+        }
+    }
+
+    fn release(&mut self) {
+        for event in self.held.take().unwrap_or_default() {
+            (self.on_event)(&event);
+        }
+    }
+}
+
+/// `run`'s work, on the thread that forks the command and waits for it.
+fn trace_here(command: &[OsString], options: &Options, mut on_event: impl FnMut(&Event)) -> Result<Outcome, Error> {
+    let (child, path, report) = spawn_traced(command)?;
     // The child's SIGSTOP: it is now traced and has not exec'd yet.
-    first_stop(child, report)?;
+    first_stop(child, &report)?;
     on_event(&Event::Started { pid: child.as_raw() });
+    let mut out = Emitter { held: Some(Vec::new()), on_event };
     let mut tracees: HashMap<Pid, Tracee> = HashMap::new();
     tracees.insert(child, Tracee { entry: None, started: true });
     let reaper = Reaper(&mut tracees);
@@ -377,7 +455,7 @@ pub fn run(command: &[OsString], options: &Options, mut on_event: impl FnMut(&Ev
                     Some(mut call) => {
                         call.ret = Some(regs.rax as i64);
                         decode::args_at_exit(pid, &mut call);
-                        on_event(&Event::Syscall(call));
+                        out.emit(&Event::Syscall(call));
                     }
                 }
                 resume(pid, 0)?;
@@ -385,12 +463,24 @@ pub fn run(command: &[OsString], options: &Options, mut on_event: impl FnMut(&Ev
             // ANCHOR_END: syscall_stop
             Stop::Event(pid, event) => {
                 if event == libc::PTRACE_EVENT_EXEC {
-                    // A non-leader thread that execs takes over the leader's tid.
+                    if pid == child {
+                        out.release(); // the command runs: its exec succeeded
+                    }
+                    // A non-leader thread that execs takes over the leader's
+                    // tid (man 2 ptrace, "execve(2) under ptrace"); the event
+                    // message is its former tid. Its execve is reported under
+                    // the new tid, and the leader's unfinished call (it
+                    // vanished without an exit stop) as never returning.
                     if let Ok(former) = ptrace::getevent(pid) {
                         let former = Pid::from_raw(former as i32);
                         if former != pid {
-                            if let Some(t) = tracees.remove(&former) {
-                                tracees.insert(pid, t);
+                            if let Some(mut t) = tracees.remove(&former) {
+                                if let Some(call) = &mut t.entry {
+                                    call.pid = pid.as_raw();
+                                }
+                                if let Some(Tracee { entry: Some(call), .. }) = tracees.insert(pid, t) {
+                                    out.emit(&Event::Syscall(call));
+                                }
                             }
                         }
                     }
@@ -412,25 +502,37 @@ pub fn run(command: &[OsString], options: &Options, mut on_event: impl FnMut(&Ev
                     resume(pid, 0)?;
                 } else if ptrace::getsiginfo(pid) == Err(Errno::EINVAL) {
                     // A group-stop: the tracee has taken a stopping signal
-                    // (SIGSTOP, Ctrl-Z's SIGTSTP…) delivered below. Without
+                    // (SIGSTOP, SIGTSTP…) delivered below. Without
                     // PTRACE_SEIZE there is no PTRACE_LISTEN, so we can only
-                    // restart it: job control does not work under this tracer.
+                    // restart it: a stop aimed at the tracee alone does not
+                    // stop it. (Ctrl-Z stops this tracer too, so the job stops.)
                     resume(pid, 0)?;
                 } else {
-                    on_event(&Event::Signal { pid: pid.as_raw(), signal });
+                    out.emit(&Event::Signal { pid: pid.as_raw(), signal });
                     resume(pid, signal)?; // re-inject: the tracee gets its signal
                 }
             }
             Stop::Exited(pid, code) => {
-                ended(tracees, pid, &mut reaped, &mut on_event);
-                on_event(&Event::Exited { pid: pid.as_raw(), code });
+                if pid == child && out.held.is_some() {
+                    if let Some((FAILED_EXEC, errno)) = read_report(&report) {
+                        tracees.remove(&pid);
+                        let path = path.to_string_lossy().into_owned();
+                        return Err(Error::Exec { path, errno });
+                    }
+                    out.release();
+                }
+                ended(tracees, pid, &mut reaped, &mut |e| out.emit(e));
+                out.emit(&Event::Exited { pid: pid.as_raw(), code });
                 if pid == child {
                     outcome = Some(Outcome::Exited(code));
                 }
             }
             Stop::Killed(pid, signal) => {
-                ended(tracees, pid, &mut reaped, &mut on_event);
-                on_event(&Event::Killed { pid: pid.as_raw(), signal });
+                if pid == child {
+                    out.release();
+                }
+                ended(tracees, pid, &mut reaped, &mut |e| out.emit(e));
+                out.emit(&Event::Killed { pid: pid.as_raw(), signal });
                 if pid == child {
                     outcome = Some(Outcome::Killed(signal));
                 }

@@ -13,10 +13,12 @@
 //! `-1 ENOENT (No such file or directory)`; the trace goes to stderr, the
 //! command's own output to stdout. Exits with the command's exit code.
 //!
-//! Limitation: job control. `SIGSTOP` and Ctrl-Z (`SIGTSTP`) reach the traced
-//! program but do not stop it: a tracee attached with PTRACE_TRACEME can only
-//! be restarted after a group-stop, never left stopped (PTRACE_LISTEN needs
-//! PTRACE_SEIZE; man 2 ptrace, "Group-stop"). `strace` has no such limit.
+//! Limitation: a stop signal sent to the traced program alone (`kill -STOP
+//! PID`, `kill -TSTP PID`) is shown and delivered but does not stop it: a
+//! tracee attached with PTRACE_TRACEME can only be restarted after a
+//! group-stop, never left stopped (PTRACE_LISTEN needs PTRACE_SEIZE; man 2
+//! ptrace, "Group-stop"). `strace` has no such limit. Ctrl-Z works: it stops
+//! the whole foreground process group, `trace` included, and `fg` resumes it.
 
 use std::collections::HashSet;
 use std::ffi::OsString;
@@ -41,10 +43,11 @@ Runs COMMAND under ptrace(2) and prints each system call it makes to stderr.
   -f   follow forks: also trace the processes and threads COMMAND creates
   -e   show (or count) only these syscalls; `-e trace=NAME,...` works too
 Exits with COMMAND's exit code (128 + N if killed by signal N).
-Limitation: job control. SIGSTOP and Ctrl-Z (SIGTSTP) reach COMMAND but do not
-stop it: a tracee attached with PTRACE_TRACEME can only be restarted after a
-group-stop, not kept stopped (PTRACE_LISTEN needs PTRACE_SEIZE; man 2 ptrace).
-Use strace for a program you want to suspend.";
+Ctrl-Z and fg work: Ctrl-Z stops the whole job, trace included.
+Limitation (job control): a stop signal sent to COMMAND alone (kill -STOP PID,
+kill -TSTP PID) is shown and delivered but does not stop it: a tracee attached
+with PTRACE_TRACEME can only be restarted after a group-stop, not kept stopped
+(PTRACE_LISTEN needs PTRACE_SEIZE; man 2 ptrace). strace has no such limit.";
 
 /// What `parse_args` wants `main` to do instead of tracing.
 enum NotRun {
@@ -65,6 +68,9 @@ fn parse_args() -> Result<Args, NotRun> {
                 let list = list.to_string_lossy();
                 let list = list.strip_prefix("trace=").unwrap_or(&list);
                 for name in list.split(',') {
+                    if name.is_empty() {
+                        return Err(NotRun::Usage(format!("-e: empty syscall name in `{list}`")));
+                    }
                     if ch03_syscalls::syscall_number(name).is_none() {
                         return Err(NotRun::Usage(format!("-e: unknown syscall `{name}`")));
                     }
