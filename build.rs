@@ -88,7 +88,10 @@ fn origin(source: &Path, fence: &Fence) -> Origin {
         [only] => only.trim().strip_prefix("{{#rustdoc_include ").and_then(|r| r.strip_suffix("}}")),
         _ => None,
     };
+    let includes = fence.body.iter().any(|l| l.contains("{{#include") || l.contains("{{#rustdoc_include"));
     match include {
+        // Includes mixed with other lines: no line-for-line map, only the fence.
+        None if includes => Origin { fence_line: fence.line, label, file: String::new(), mode: "fence", base: 0 },
         Some(target) => {
             let path = target.split(':').next().unwrap_or(target);
             let file = normalise(&page.parent().unwrap().join(path));

@@ -73,6 +73,8 @@ impl Origin {
                     .map(|(i, _)| i + 1)
                     .collect()
             }
+            // Includes mixed with other lines: only the fence is known.
+            "fence" => Vec::new(),
             _ => return None,
         };
         Some(Origin { label: label.to_string(), file: file.to_string(), lines })
@@ -89,7 +91,10 @@ impl Origin {
             let digits = after.bytes().take_while(u8::is_ascii_digit).count();
             match after[..digits].parse::<usize>().ok().and_then(|n| self.source_line(n)) {
                 Some(line) => out.push_str(&format!("{}:{line}", self.file)),
-                None => out.push_str(&format!("{}:{}", self.label, &after[..digits])),
+                None => {
+                    let line = after[..digits].parse::<usize>().map_or(0, |n| n.saturating_sub(1));
+                    out.push_str(&format!("{} (line {line} of the snippet)", self.label));
+                }
             }
             rest = &after[digits..];
         }

@@ -128,11 +128,24 @@ mod tests {
 
     #[test]
     fn tee_reader_copies_exactly_what_was_read() {
-        let mut t = TeeReader::new(&b"hello world"[..], Vec::new());
-        let mut buf = [0u8; 5];
-        t.read_exact(&mut buf).unwrap();
+        // A buffer longer than the data: a tee that copied all of `buf`
+        // instead of the `n` bytes read would copy zeros too.
+        let mut t = TeeReader::new(&b"hello"[..], Vec::new());
+        let mut buf = [0u8; 64];
+        let n = t.read(&mut buf).unwrap();
+        assert_eq!(n, 5);
         let (_, seen) = t.into_inner();
         assert_eq!(seen, b"hello");
+    }
+
+    #[test]
+    fn a_text_chunk_is_latin1_and_its_keyword_1_to_79_bytes() {
+        let chunk = png::text_chunk("Secret", "café").unwrap();
+        assert_eq!(chunk.data, b"Secret\0caf\xe9");
+        assert_eq!(png::read_text(&chunk), Some(("Secret".into(), "café".into())));
+        assert!(png::text_chunk("", "x").is_err());
+        assert!(png::text_chunk(&"k".repeat(80), "x").is_err());
+        assert!(png::text_chunk("Key", "€").is_err());
     }
 
     #[test]
@@ -141,7 +154,7 @@ mod tests {
         let mut chunks = png::read_png(&bytes[..]).unwrap();
         let kinds: Vec<_> = chunks.iter().map(|c| c.kind_str()).collect();
         assert_eq!(kinds, ["IHDR", "IDAT", "IEND"]);
-        chunks.insert(1, png::text_chunk("Secret", "hi"));
+        chunks.insert(1, png::text_chunk("Secret", "hi").unwrap());
         let mut out = Vec::new();
         png::write_png(&mut out, &chunks).unwrap();
         let back = png::read_png(&out[..]).unwrap();

@@ -152,23 +152,35 @@ pub fn tiny_png(width: u32, height: u32) -> io::Result<Vec<u8>> {
 // ANCHOR_END: tiny_png
 
 // ANCHOR: text_chunk
-/// A `tEXt` chunk: keyword (Latin-1, 1–79 bytes), a NUL, then the text.
-pub fn text_chunk(keyword: &str, text: &str) -> Chunk {
-    let mut data = Vec::with_capacity(keyword.len() + 1 + text.len());
-    data.extend_from_slice(keyword.as_bytes());
+/// A `tEXt` chunk: keyword (1–79 bytes, no NUL), a NUL, then the text, both
+/// in Latin-1 (ISO 8859-1), one byte per character, as the PNG spec says.
+/// A character Latin-1 cannot hold (`€`, `あ`) is an error, not mojibake.
+pub fn text_chunk(keyword: &str, text: &str) -> io::Result<Chunk> {
+    let invalid = |what: String| io::Error::new(io::ErrorKind::InvalidInput, what);
+    let keyword = latin1(keyword).ok_or_else(|| invalid(format!("keyword {keyword:?} is not Latin-1")))?;
+    if keyword.is_empty() || keyword.len() > 79 || keyword.contains(&0) {
+        return Err(invalid(format!("a tEXt keyword is 1-79 bytes without NUL, not {}", keyword.len())));
+    }
+    let text = latin1(text).ok_or_else(|| invalid("the text is not Latin-1".into()))?;
+    let mut data = keyword;
     data.push(0);
-    data.extend_from_slice(text.as_bytes());
-    Chunk::new(b"tEXt", data)
+    data.extend_from_slice(&text);
+    Ok(Chunk::new(b"tEXt", data))
+}
+
+/// Each char as one byte, if every char is in U+0000..=U+00FF.
+fn latin1(s: &str) -> Option<Vec<u8>> {
+    s.chars().map(|c| u8::try_from(u32::from(c)).ok()).collect()
 }
 
 /// The (keyword, text) of a `tEXt` chunk, or None for other chunks.
+/// Every byte is a Latin-1 character, so decoding cannot fail.
 pub fn read_text(chunk: &Chunk) -> Option<(String, String)> {
     if &chunk.kind != b"tEXt" {
         return None;
     }
     let nul = chunk.data.iter().position(|&b| b == 0)?;
-    let keyword = String::from_utf8_lossy(&chunk.data[..nul]).into_owned();
-    let text = String::from_utf8_lossy(&chunk.data[nul + 1..]).into_owned();
-    Some((keyword, text))
+    let decode = |bytes: &[u8]| bytes.iter().map(|&b| char::from(b)).collect::<String>();
+    Some((decode(&chunk.data[..nul]), decode(&chunk.data[nul + 1..])))
 }
 // ANCHOR_END: text_chunk

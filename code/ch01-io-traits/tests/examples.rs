@@ -183,7 +183,7 @@ fn multi_writer_keeps_a_gzip_file_when_given_a_path() {
 fn png_chunks_lists_a_png_file_given_as_argument() {
     let png_path = TempPath::new("tiny.png");
     let mut chunks = ch01_io_traits::png::read_png(&ch01_io_traits::png::tiny_png(3, 2).unwrap()[..]).unwrap();
-    chunks.insert(1, ch01_io_traits::png::text_chunk("Comment", "from a test"));
+    chunks.insert(1, ch01_io_traits::png::text_chunk("Comment", "from a test").unwrap());
     let mut bytes = Vec::new();
     ch01_io_traits::png::write_png(&mut bytes, &chunks).unwrap();
     fs::write(&png_path.0, bytes).unwrap();

@@ -241,7 +241,7 @@ mod png_chunks {
     fn finds_an_inserted_text_chunk() {
         let bytes = png::tiny_png(2, 2).unwrap();
         let mut chunks = png::read_png(&bytes[..]).unwrap();
-        chunks.insert(1, png::text_chunk("Secret", "hello"));
+        chunks.insert(1, png::text_chunk("Secret", "hello").unwrap());
         let mut out = Vec::new();
         png::write_png(&mut out, &chunks).unwrap();
         let listed = list_chunks(&out[..]).unwrap();

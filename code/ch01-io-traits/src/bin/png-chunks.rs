@@ -47,7 +47,7 @@ fn run() -> Result<(), String> {
     list(&chunks);
 
     // tEXt may go anywhere between IHDR and IEND; right after IHDR is usual.
-    chunks.insert(1, png::text_chunk("Secret", "Rust reads what Go wrote"));
+    chunks.insert(1, png::text_chunk("Secret", "Rust reads what Go wrote").map_err(|e| format!("making the tEXt chunk: {e}"))?);
     let path = std::env::temp_dir().join(format!("png-chunks-{}.png", std::process::id()));
     let result = write_then_read(&path, &chunks);
     let _ = fs::remove_file(&path);

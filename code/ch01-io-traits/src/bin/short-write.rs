@@ -19,7 +19,8 @@
 //!            strace -e trace=write,fcntl,rt_sigreturn ./target/debug/short-write
 //!
 //! What to look for: 1048576, then 65536 and EAGAIN, then 65536 after the
-//! signal (strace shows `--- SIGUSR1 ---` in the middle of the last `write`).
+//! signal (strace shows the last `write` return 65536, then `--- SIGUSR1 ---`:
+//! the handler runs as the call returns to user space).
 
 use std::io::{self, ErrorKind, Write};
 use std::os::fd::{AsFd, AsRawFd};
