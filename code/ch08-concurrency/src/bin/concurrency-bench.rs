@@ -8,8 +8,11 @@
 //! The Go side is `go/bench` (standard library only), run with `go run` when a
 //! `go` command is on PATH.
 //!
-//! What it controls for: each timed row runs after an untimed warm-up of the
-//! same work (first thread stacks, page faults, glibc arenas); the "any CPU"
+//! What it controls for: each timed row, here and in go/bench, runs right
+//! after an untimed warm-up of the same work at a tenth of the size (first
+//! thread stacks, page faults, code paged in); the memory rows are not timed:
+//! Rust's are preceded by one untimed run that makes glibc reserve its malloc
+//! arenas, Go's by a garbage collection only; the "any CPU"
 //! ping-pong and the sums use the CPUs the process inherited, which the header
 //! prints (run under `taskset -c 0` and "any CPU" is one CPU); the Go side runs
 //! with GOMAXPROCS and GOGC removed from its environment, so an exported
@@ -66,15 +69,19 @@ fn run(quick: bool) -> Result<(), String> {
     let ms = |v: f64| format!("{v:.1} ms");
     let x = |v: f64| format!("{v:.2}x");
 
-    // Untimed warm-ups: the first spawns fault in stacks that glibc then
-    // caches, the first handoffs fault in the channel's blocks.
+    // Every timed row runs right after an untimed warm-up of the same work at a
+    // tenth of the size (a quarter for the sum), and go/bench does the same, row
+    // for row: the first spawns fault in stacks that glibc then caches, the
+    // first handoffs fault in the channel's blocks, the counters' first
+    // increments fault in the code and wake both CPUs.
     spawn_join(sizes.spawns / 10)?;
-    ping_pong(sizes.round_trips / 10, false)?;
     let spawn = spawn_join(sizes.spawns)?;
     rows.push(("spawn + join, per thread / goroutine", ns(spawn), g("spawn_ns", ns)));
 
+    ping_pong(sizes.round_trips / 10, false)?;
     let free = ping_pong(sizes.round_trips, false)?;
     rows.push(("ping-pong handoff (1 switch), any CPU", ns(free), g("pingpong_ns", ns)));
+    ping_pong(sizes.round_trips / 10, true)?;
     let pinned = ping_pong(sizes.round_trips, true)?;
     rows.push(("ping-pong, one CPU (Go: GOMAXPROCS=1)", ns(pinned), g("pingpong_1p_ns", ns)));
 
@@ -103,7 +110,9 @@ fn run(quick: bool) -> Result<(), String> {
     };
     rows.push(("  speedup on 2 (Amdahl limit 2x)", x(one / two), go_speedup));
 
+    mutex_counter(sizes.increments / 10);
     rows.push(("Mutex counter, 2 threads, per increment", ns(mutex_counter(sizes.increments)), g("mutex_ns", ns)));
+    atomic_counter(sizes.increments / 10);
     rows.push(("atomic fetch_add, 2 threads, per incr.", ns(atomic_counter(sizes.increments)), g("atomic_ns", ns)));
 
     let cpus = thread::available_parallelism().map_or(0, |n| n.get());
@@ -274,7 +283,7 @@ fn atomic_counter(per_thread: u64) -> f64 {
         for _ in 0..2 {
             s.spawn(|| {
                 for _ in 0..per_thread {
-                    counter.fetch_add(1, Ordering::Relaxed); // lock xadd on x86-64
+                    counter.fetch_add(1, Ordering::Relaxed); // result unused: `lock add` on x86-64
                 }
             });
         }
