@@ -12,15 +12,19 @@ use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 // ANCHOR: exdev
-/// Move `from` to `to`: rename if we can, copy + fsync + remove if the two
-/// names are on different file systems (what `mv` does).
+/// Move `from` to `to`: rename if we can, copy + remove if the two names are
+/// on different file systems, as `mv` does. Unlike GNU `mv`, it fsyncs the
+/// copy and its directory before removing the original, so a power cut in
+/// between cannot lose both names.
 fn move_file(from: &Path, to: &Path) -> io::Result<&'static str> {
     match fs::rename(from, to) {
         Ok(()) => Ok("rename(2)"),
         Err(e) if e.raw_os_error() == Some(libc::EXDEV) => {
             println!("  rename failed: {e}");
             fs::copy(from, to)?;
-            fs::File::open(to)?.sync_all()?;
+            fs::File::open(to)?.sync_all()?; // the copy's data
+            let dir = to.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+            fs::File::open(dir)?.sync_all()?; // and its name
             fs::remove_file(from)?;
             Ok("copy + remove (not atomic!)")
         }
