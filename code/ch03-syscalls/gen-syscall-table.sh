@@ -12,8 +12,13 @@
 #   (linux-libc-dev 6.1; numbers are never reused), 335, 336 and 451-469 from a
 #   6.18.10-based tree's syscall_64.tbl (an RSBAC fork, whose rename of 185 to
 #   "rsbac" was not taken: upstream calls it "security"). All 360 SYS_*
-#   constants of the libc crate 0.2.191 for x86-64 agree with it. Re-run the
-#   command above on a real 6.18 tree to replace this note with a clean origin.
+#   constants of the libc crate 0.2.191 for x86-64 agree with it, and a second
+#   review found rows 425-469 identical to the syscall_64.tbl of a 6.19.9 tree
+#   (which adds 470, listns). That assembled input is committed as
+#   syscall_64-assembled.tbl (number, abi, name), so this reproduces the
+#   committed src/syscall_table.rs exactly:
+#       sh gen-syscall-table.sh syscall_64-assembled.tbl "Linux 6.18 numbering, assembled: see gen-syscall-table.sh"
+#   Re-run the first command on a real 6.18 tree to replace this with a clean origin.
 # - the user-space header the kernel build generates from that table,
 #   asm/unistd_64.h, which Debian ships in linux-libc-dev (the default; on
 #   Debian 12 that is 6.1, which lacks the calls added since: fchmodat2, mseal,

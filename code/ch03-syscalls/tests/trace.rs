@@ -262,7 +262,7 @@ fn optional_tool(tool: &str) -> Option<String> {
     }
 }
 
-/// The committed table (Linux 6.18's syscall_64.tbl) knows the calls added
+/// The committed table (Linux 6.18 numbering, assembled: see gen-syscall-table.sh) knows the calls added
 /// since the 6.1 headers Debian 12 ships, so `-e mseal` works and a trace of
 /// a new program does not show `syscall_462`.
 #[test]

@@ -30,7 +30,14 @@ fn run() -> Result<(), String> {
     // SAFETY: getauxval(3) only reads the auxiliary vector.
     let ehdr = unsafe { libc::getauxval(libc::AT_SYSINFO_EHDR) };
     println!("getauxval(AT_SYSINFO_EHDR) = {ehdr:#x}, same as the mapping: {}", ehdr == start);
-    // SAFETY: the kernel mapped the vDSO readable at `ehdr`; an ELF image starts with 4 magic bytes.
+    // getauxval returns 0 when there is no vDSO (vdso=0 on the kernel command
+    // line); only the start of the [vdso] mapping is known to be readable.
+    if ehdr == 0 || ehdr != start {
+        return Err(format!("getauxval(AT_SYSINFO_EHDR) = {ehdr:#x}, not the [vdso] mapping at {start:#x}"));
+    }
+    // SAFETY: `ehdr` is the start of the [vdso] mapping just read from
+    // /proc/self/maps, which is readable (r-xp) and at least a page long; an
+    // ELF image starts with 4 magic bytes.
     let magic = unsafe { std::slice::from_raw_parts(ehdr as *const u8, 4) };
     println!("first bytes: {magic:?} = \\x7fELF: {}", magic == b"\x7fELF");
     // ANCHOR_END: auxv
