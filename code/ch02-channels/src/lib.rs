@@ -22,7 +22,7 @@ pub fn is_prime(n: u64) -> bool {
         return n == 2;
     }
     let mut d = 3;
-    while d * d <= n {
+    while still_below_root(d, n) {
         if n % d == 0 {
             return false;
         }
@@ -30,7 +30,27 @@ pub fn is_prime(n: u64) -> bool {
     }
     true
 }
+
+/// Is `d` at most the square root of `n`? (`d * d <= n` would overflow for
+/// `d` above 2^32, which the loop reaches on primes above (2^32 - 1)^2.)
+fn still_below_root(d: u64, n: u64) -> bool {
+    d <= n / d
+}
 // ANCHOR_END: is_prime
+
+#[cfg(test)]
+mod tests {
+    /// The largest prime below 2^64 has no divisor up to 2^32, so the loop
+    /// reaches d = 2^32 + 1, whose square does not fit in a u64.
+    #[test]
+    fn the_root_test_does_not_overflow_near_u64_max() {
+        let n = 18_446_744_073_709_551_557; // the largest prime below 2^64
+        assert!(!super::still_below_root((1 << 32) + 1, n));
+        assert!(super::still_below_root((1 << 32) - 1, n));
+        assert!(super::still_below_root(3, 9));
+        assert!(!super::still_below_root(5, 24));
+    }
+}
 
 // ANCHOR: generator
 /// The generator pattern: start a thread that sends every prime below `limit`

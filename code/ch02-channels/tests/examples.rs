@@ -82,6 +82,11 @@ fn primes_finds_9592_below_100000() {
     assert!(out.contains("last:  [99971, 99989, 99991]"), "{out}");
     let small = run(env!("CARGO_BIN_EXE_primes"), &["20"], &[]);
     assert!(small.starts_with("8 primes below 20\n"), "{small}");
+    // Fewer than three primes: `last` shows only those, with no padding.
+    let two = run(env!("CARGO_BIN_EXE_primes"), &["4"], &[]);
+    assert!(two.contains("last:  [2, 3]\n"), "{two}");
+    let none = run(env!("CARGO_BIN_EXE_primes"), &["0"], &[]);
+    assert!(none.starts_with("0 primes below 0\n") && none.contains("last:  []\n"), "{none}");
 }
 
 #[test]

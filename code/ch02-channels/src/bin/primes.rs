@@ -28,15 +28,17 @@ fn run() -> Result<(), String> {
     let primes = primes_below(limit); // starts the producer thread
     let mut count = 0;
     let mut first = Vec::new();
-    let mut last = [0u64; 3];
+    let mut last = Vec::with_capacity(3); // the last three seen so far
     for p in primes {
         // Each iteration takes one prime; the producer is blocked in `send`
         // with the next one until we come back for it.
         if first.len() < 10 {
             first.push(p);
         }
-        last.rotate_left(1);
-        last[2] = p;
+        if last.len() == 3 {
+            last.remove(0);
+        }
+        last.push(p);
         count += 1;
     }
     println!("{count} primes below {limit}");
