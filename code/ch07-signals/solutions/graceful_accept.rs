@@ -26,9 +26,9 @@ pub fn serve(listener: TcpListener, stop: OwnedFd, stopped: impl FnOnce()) -> io
             Err(Errno::EINTR) => continue, // a signal interrupted poll(2): look again
             other => other?,
         };
-        if fds[1].any().unwrap_or(false) {
-            break 'accepting;
-        }
+        let stopping = fds[1].any().unwrap_or(false);
+        // Accept everything queued *before* acting on stop: closing the
+        // listener would reset each connection still in its accept queue.
         loop {
             match listener.accept() {
                 Ok((stream, _)) => {
@@ -39,6 +39,9 @@ pub fn serve(listener: TcpListener, stop: OwnedFd, stopped: impl FnOnce()) -> io
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
             }
+        }
+        if stopping {
+            break 'accepting;
         }
     }
     drop(listener); // close(2): the port stops accepting, connects get ECONNREFUSED

@@ -75,6 +75,8 @@ mod graceful_accept {
     use std::io::{BufRead, BufReader, ErrorKind, Write};
     use std::net::TcpStream;
 
+    use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
+
     #[test]
     fn a_connection_open_at_sigterm_is_served_and_new_ones_are_refused() {
         let p = host("graceful-accept");
@@ -96,6 +98,34 @@ mod graceful_accept {
         client.write_all(b"after\n").expect("writing");
         reader.read_line(&mut answer).expect("reading");
         assert_eq!(answer, "AFTER\n");
+        drop((client, reader));
+        assert_eq!(p.line(), "served 1");
+        assert!(p.wait().success());
+    }
+
+    #[test]
+    fn a_connection_queued_at_sigterm_is_accepted_and_served() {
+        let p = host("graceful-accept");
+        let port: u16 = field(&p.line(), "port").parse().expect("a port");
+        // Stopped, the server cannot accept: the kernel completes the handshake
+        // and the connection waits in the listen queue. SIGTERM stays pending
+        // until SIGCONT, so when the server runs again the stop pipe and the
+        // listener are readable at once: the queued connection must be
+        // accepted before the listener is closed, or close(2) resets it.
+        p.signal(Signal::SIGSTOP);
+        // kill(2) returns before the target has stopped; we are its parent, so
+        // waitpid(WUNTRACED) tells us when it has.
+        let stopped = waitpid(p.pid(), Some(WaitPidFlag::WUNTRACED)).expect("waitpid");
+        assert!(matches!(stopped, WaitStatus::Stopped(_, Signal::SIGSTOP)), "{stopped:?}");
+        let mut client = TcpStream::connect(("127.0.0.1", port)).expect("connecting");
+        client.write_all(b"queued\n").expect("writing");
+        p.signal(Signal::SIGTERM);
+        p.signal(Signal::SIGCONT);
+        assert_eq!(p.line(), "stopped accepting");
+        let mut reader = BufReader::new(client.try_clone().expect("clone"));
+        let mut answer = String::new();
+        reader.read_line(&mut answer).expect("reading the answer to a queued connection");
+        assert_eq!(answer, "QUEUED\n");
         drop((client, reader));
         assert_eq!(p.line(), "served 1");
         assert!(p.wait().success());
