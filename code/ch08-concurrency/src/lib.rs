@@ -189,6 +189,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "reads /proc, which Miri's isolation forbids and its threads lack")]
     fn proc_status_reads_threads_and_memory() {
         assert!(proc_status("Threads").unwrap() >= 1);
         assert!(proc_status("VmSize").unwrap() > proc_status("VmRSS").unwrap() / 2);
@@ -196,6 +197,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "reads /proc, which Miri's isolation forbids and its threads lack")]
     fn a_thread_blocked_on_a_channel_is_seen_sleeping() {
         let (tid_tx, tid_rx) = std::sync::mpsc::channel();
         let (go_tx, go_rx) = std::sync::mpsc::channel::<()>();

@@ -43,6 +43,7 @@ mod wait_group {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "reads /proc, which Miri's isolation forbids and its threads lack")]
     fn waiting_blocks_until_the_last_done() {
         let wg = WaitGroup::new();
         wg.add(1);
@@ -190,6 +191,7 @@ mod semaphore {
     }
 
     #[test]
+    #[cfg_attr(miri, ignore = "reads /proc, which Miri's isolation forbids and its threads lack")]
     fn acquire_blocks_until_a_permit_is_released() {
         let sem = Semaphore::new(1);
         let first = sem.acquire();

@@ -283,7 +283,7 @@ fn atomic_counter(per_thread: u64) -> f64 {
         for _ in 0..2 {
             s.spawn(|| {
                 for _ in 0..per_thread {
-                    counter.fetch_add(1, Ordering::Relaxed); // result unused: `lock add` on x86-64
+                    counter.fetch_add(1, Ordering::Relaxed); // result unused: `lock inc` on x86-64
                 }
             });
         }

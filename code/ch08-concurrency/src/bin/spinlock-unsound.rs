@@ -14,9 +14,14 @@
 //! come out right, which is what makes races hard to find by testing).
 //! Then: cargo +nightly miri run -p ch08-concurrency --bin spinlock-unsound
 //! Look for: "Undefined Behavior: Data race detected", naming `Cell::get`/`set`.
+//! And: cargo run -p ch08-concurrency --bin spinlock-unsound -- --lockstep
+//! Look for: "total = 1 of 2": both threads read the cell inside one critical
+//! section, then write it one after the other (a `Barrier` orders them, so
+//! this part is no data race), and one increment is lost every time.
 use std::cell::{Cell, UnsafeCell};
 use std::ops::Deref;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Barrier;
 use std::thread;
 
 pub struct SpinLock<T> {
@@ -65,6 +70,14 @@ impl<T> Drop for Guard<'_, T> {
 }
 
 fn main() {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        println!("usage: spinlock-unsound [--lockstep]   (see the file's header)");
+        return;
+    }
+    if std::env::args().skip(1).any(|a| a == "--lockstep") {
+        lockstep();
+        return;
+    }
     // Miri interprets every step, so it gets a short loop; the race is on the first.
     let per_thread: u64 = if cfg!(miri) { 10 } else { 1_000_000 };
     // ANCHOR: race
@@ -83,4 +96,30 @@ fn main() {
     });
     println!("total = {} of {}", guard.get(), 2 * per_thread);
     // ANCHOR_END: race
+}
+
+/// The same hole, with the interleaving fixed instead of left to chance: two
+/// threads share one guard, both read the cell, then each writes what it read
+/// plus one, in turn. A lock that let one thread in at a time would end at 2.
+fn lockstep() {
+    let lock = SpinLock::new(Cell::new(0u64));
+    let guard = lock.lock();
+    let g = &guard;
+    let turn = Barrier::new(2);
+    thread::scope(|s| {
+        for _ in 0..2 {
+            s.spawn(|| {
+                let seen = g.get(); // both read 0
+                let first = turn.wait().is_leader();
+                if first {
+                    g.set(seen + 1);
+                }
+                turn.wait(); // the first write happens-before the second
+                if !first {
+                    g.set(seen + 1);
+                }
+            });
+        }
+    });
+    println!("lockstep: total = {} of 2", guard.get());
 }

@@ -83,11 +83,12 @@ impl<T> Drop for Guard<'_, T> {
 
 fn main() {
     // ANCHOR: use
+    let per_thread = if cfg!(miri) { 100 } else { 100_000 }; // Miri is slow
     let counter = SpinLock::new(0u64);
     thread::scope(|s| {
         for _ in 0..2 {
             s.spawn(|| {
-                for _ in 0..100_000 {
+                for _ in 0..per_thread {
                     *counter.lock() += 1;
                 }
             });
