@@ -272,3 +272,34 @@ fn connections_already_queued_at_sigterm_are_served_not_reset() {
     server.expect("shutting down");
     assert!(server.wait().success());
 }
+
+#[test]
+fn a_request_line_without_a_newline_is_cut_off_at_the_limit() {
+    // The server reads at most 1024 bytes of a request line: a client that
+    // sends more without a newline gets an error, it does not make the server
+    // buffer without bound (read_line alone would grow its String forever).
+    const LIMIT: usize = 1024;
+    let server = Proc::start(Command::new(SERVER).args(["--port", "0"]));
+    let port = port(&server.line());
+    let mut client = Client::connect(port).expect("connecting");
+    client
+        .reader
+        .get_ref()
+        .set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .expect("SO_RCVTIMEO");
+    // Exactly LIMIT bytes, so the server consumes all we sent and closes with
+    // an empty receive queue (a FIN, not a reset that could eat the answer).
+    client.writer.write_all(&[b'x'; LIMIT]).expect("writing");
+    let mut answer = String::new();
+    client
+        .reader
+        .read_line(&mut answer)
+        .expect("an answer before the read timeout, with no newline sent");
+    assert_eq!(
+        answer.trim_end(),
+        format!("error request line longer than {LIMIT} bytes")
+    );
+    assert!(ping(port).starts_with("pong"), "the server still serves");
+    server.signal(Signal::SIGTERM);
+    assert!(server.wait().success());
+}

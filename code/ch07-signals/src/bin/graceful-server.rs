@@ -230,6 +230,10 @@ fn reload_config(path: Option<&std::path::Path>, config: &RwLock<Config>) {
 }
 
 // ANCHOR: handle
+/// The longest request line the server reads: without a bound, `read_line`
+/// grows its `String` for as long as a client sends bytes without a newline.
+const MAX_LINE: u64 = 1024;
+
 fn handle(stream: TcpStream, pid: u32, config: &RwLock<Config>) -> io::Result<()> {
     stream.set_nonblocking(false)?;
     let mut writer = stream.try_clone()?;
@@ -242,17 +246,28 @@ fn handle(stream: TcpStream, pid: u32, config: &RwLock<Config>) -> io::Result<()
             .clone()
     };
     let mut line = String::new();
-    reader.read_line(&mut line)?;
+    if !read_line_within(&mut reader, &mut line)? {
+        return writeln!(writer, "error request line longer than {MAX_LINE} bytes");
+    }
     match line.trim() {
         "PING" => writeln!(writer, "pong pid={pid} greeting={}", greeting()),
         "SLOW" => {
             writeln!(writer, "started pid={pid}")?;
             // In flight until the client sends its second line.
-            line.clear();
-            reader.read_line(&mut line)?;
+            if !read_line_within(&mut reader, &mut line)? {
+                return writeln!(writer, "error request line longer than {MAX_LINE} bytes");
+            }
             writeln!(writer, "done pid={pid} greeting={}", greeting())
         }
         other => writeln!(writer, "error unknown request {other:?}"),
     }
+}
+
+/// Reads one line of at most `MAX_LINE` bytes into `line` (cleared first);
+/// false if the limit was reached without a newline.
+fn read_line_within(reader: &mut impl BufRead, line: &mut String) -> io::Result<bool> {
+    line.clear();
+    let n = reader.take(MAX_LINE).read_line(line)?;
+    Ok(n < MAX_LINE as usize || line.ends_with('\n'))
 }
 // ANCHOR_END: handle
