@@ -129,11 +129,12 @@ pub fn thread_cpu_time() -> io::Result<Duration> {
 // ANCHOR_END: cpu_time
 
 // ANCHOR: waiting
-/// Waits for one message with a blocking `select!`: the thread sleeps in the
-/// kernel until a sender wakes it, so no loop is needed. `checks` counts how
-/// many times the channel was asked: once.
-pub fn block_until_message<T>(rx: &Receiver<T>, checks: &AtomicU64) -> Option<T> {
-    checks.fetch_add(1, Ordering::Relaxed);
+/// Waits for one message with a blocking `select!`: one call, no loop of our
+/// own. A one-arm `select!` without `default` is `rx.recv()`: crossbeam tries
+/// the channel a few times, spinning and then yielding the CPU briefly, and if
+/// still nothing is there it parks the thread in the kernel until a sender
+/// wakes it.
+pub fn block_until_message<T>(rx: &Receiver<T>) -> Option<T> {
     select! {
         recv(rx) -> msg => msg.ok(),
     }
