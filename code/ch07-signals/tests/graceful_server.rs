@@ -303,3 +303,67 @@ fn a_request_line_without_a_newline_is_cut_off_at_the_limit() {
     server.signal(Signal::SIGTERM);
     assert!(server.wait().success());
 }
+
+/// Waits until `pid` (not our child, so no waitpid) is in state T (stopped),
+/// as /proc/PID/stat reports it: kill(2) returns before the target stops.
+fn wait_stopped(pid: &str) {
+    let path = format!("/proc/{pid}/stat");
+    for _ in 0..30_000 {
+        let stat = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        // The state follows the command name, which is in parentheses.
+        let state = stat.rsplit(')').next().and_then(|rest| rest.split_whitespace().next());
+        if state == Some("T") {
+            return;
+        }
+        thread::sleep(std::time::Duration::from_millis(1));
+    }
+    panic!("pid {pid} did not stop");
+}
+
+#[test]
+fn connections_queued_at_the_old_workers_last_round_are_all_answered() {
+    // Deterministic version of the hand-over: both workers are stopped while
+    // connections queue, then only the old one runs, with its SIGTERM
+    // pending. Its last round must accept (or leave) every queued connection
+    // and answer what it accepted; nothing may be reset or dropped.
+    let mut starter = Proc::start(Command::new(STARTER).args(["--port", "0", "--", SERVER]));
+    let port = port(&starter.expect("starter: listening on"));
+    let old = field(&starter.expect("ready"), "pid").to_string();
+    let old_pid = Pid::from_raw(old.parse().expect("pid"));
+    starter.others.push(old_pid);
+
+    nix::sys::signal::kill(old_pid, Signal::SIGSTOP).expect("SIGSTOP old worker");
+    wait_stopped(&old);
+    starter.signal(Signal::SIGHUP);
+    // The starter sends the (stopped) old worker SIGTERM: it stays pending.
+    let new = field(&starter.expect("ready; asking"), "pid").to_string();
+    let new_pid = Pid::from_raw(new.parse().expect("pid"));
+    starter.others.push(new_pid);
+    nix::sys::signal::kill(new_pid, Signal::SIGSTOP).expect("SIGSTOP new worker");
+    wait_stopped(&new);
+
+    // Nobody can accept now: these complete their handshake and queue.
+    let mut clients: Vec<Client> = (0..5)
+        .map(|_| Client::connect(port).expect("connecting"))
+        .collect();
+    for client in &mut clients {
+        writeln!(client.writer, "PING").expect("writing PING");
+    }
+
+    nix::sys::signal::kill(old_pid, Signal::SIGCONT).expect("SIGCONT old worker");
+    starter.expect(&format!("pid={old}: shutting down: stopped accepting"));
+    nix::sys::signal::kill(new_pid, Signal::SIGCONT).expect("SIGCONT new worker");
+    for (i, client) in clients.iter_mut().enumerate() {
+        let mut answer = String::new();
+        client
+            .reader
+            .read_line(&mut answer)
+            .unwrap_or_else(|e| panic!("queued connection {i}: {e}"));
+        assert!(answer.starts_with("pong"), "queued connection {i}: {answer:?}");
+    }
+    starter.expect(&format!("starter: worker pid={old} exited: exit status 0"));
+
+    starter.signal(Signal::SIGTERM);
+    starter.expect("starter: bye");
+    assert!(starter.wait().success());
+}
