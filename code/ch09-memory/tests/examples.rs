@@ -82,7 +82,15 @@ fn small_blocks_come_from_the_heap_and_a_large_one_from_its_own_mapping() {
     assert_eq!(lines.len(), 5, "{text}");
     assert!(lines[..3].iter().all(|l| l.contains("in [heap]")), "{text}");
     assert!(lines.iter().any(|l| l.contains("break moved +") && !l.contains("break moved +0")), "the heap grew: {text}");
-    assert!(lines[3].contains("in an anonymous mapping of 1040 KiB"), "{text}");
+    // At least the 1028 KiB of its own mmap; /proc/self/maps may show it merged
+    // with an adjacent anonymous mapping (1040 KiB here), which the test does not pin.
+    let kib: u64 = lines[3]
+        .split("in an anonymous mapping of ")
+        .nth(1)
+        .and_then(|rest| rest.split(" KiB").next())
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("the 1 MiB block is not in an anonymous mapping: {text}"));
+    assert!(kib >= 1028, "{text}");
     assert!(lines[4].contains("in [heap]"), "threshold moved up: {text}");
 }
 

@@ -8,7 +8,8 @@
 //! and watch the system calls:
 //!   strace -e trace=brk,mmap,munmap target/debug/malloc-brk-mmap
 //! Look for: the program break moving for the small blocks, a separate
-//! mapping of 1 MiB + 4 KiB for the large one, and a second 1 MiB block that
+//! mapping of 1 MiB + 4 KiB for the large one (the size printed is that of its
+//! line in /proc/self/maps, which may include a neighbour the kernel merged it with), and a second 1 MiB block that
 //! lands in the heap after all (the threshold moved up).
 
 // ANCHOR: malloc
