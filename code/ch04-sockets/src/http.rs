@@ -10,7 +10,8 @@ use std::fmt;
 use std::io::{self, BufWriter, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
-use std::sync::Arc;
+use std::sync::mpsc::{self, SyncSender, TrySendError};
+use std::sync::{Arc, OnceLock};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -182,17 +183,97 @@ fn refuse_busy(stream: &TcpStream) {
 }
 
 // ANCHOR: log
-/// One log line on stdout. `println!` panics when the write fails, and it
-/// fails with EPIPE as soon as stdout is a pipe whose reader has gone
-/// (`http-server | head -1`): a log line is not worth a connection, so the
-/// error is ignored.
-fn log(line: fmt::Arguments) {
-    let _ = writeln!(io::stdout().lock(), "{line}");
+/// Log lines wait here for the logger thread; past this many, new ones are dropped.
+const LOG_QUEUE: usize = 1024;
+
+enum LogMsg {
+    Line(String, bool), // true: stderr
+    Flush(SyncSender<()>),
 }
 
-/// The same for stderr (`eprintln!` panics the same way).
+struct Logger {
+    tx: SyncSender<LogMsg>,
+    dropped: Arc<AtomicU64>,
+}
+
+/// The one logger thread, started on first use. A write to stdout blocks
+/// for as long as the pipe behind it is full (`http-server | less`, nobody
+/// scrolling): only this thread may wait there, never a connection's.
+fn logger() -> &'static Logger {
+    static LOGGER: OnceLock<Logger> = OnceLock::new();
+    LOGGER.get_or_init(|| {
+        let (tx, rx) = mpsc::sync_channel(LOG_QUEUE);
+        let dropped = Arc::new(AtomicU64::new(0));
+        let lost = Arc::clone(&dropped);
+        // If the thread cannot start, `rx` is dropped and every line counts as dropped.
+        let _ = thread::Builder::new().name("http-log".into()).spawn(move || {
+            for msg in rx {
+                match msg {
+                    LogMsg::Line(line, to_stderr) => {
+                        let n = lost.swap(0, Ordering::Relaxed);
+                        // The write's error (EPIPE: `| head -1`) is ignored:
+                        // println! would panic on it, and a log line is not
+                        // worth the server.
+                        if to_stderr {
+                            let mut err = io::stderr().lock();
+                            if n > 0 {
+                                let _ = writeln!(err, "({n} log lines dropped: output too slow)");
+                            }
+                            let _ = writeln!(err, "{line}");
+                        } else {
+                            let mut out = io::stdout().lock();
+                            if n > 0 {
+                                let _ = writeln!(out, "({n} log lines dropped: output too slow)");
+                            }
+                            let _ = writeln!(out, "{line}");
+                        }
+                    }
+                    LogMsg::Flush(done) => {
+                        let _ = done.send(());
+                    }
+                }
+            }
+        });
+        Logger { tx, dropped }
+    })
+}
+
+fn send_log(line: fmt::Arguments, to_stderr: bool) {
+    let logger = logger();
+    // try_send never blocks: a full queue (or a logger that never started)
+    // costs the line, not the connection.
+    if let Err(TrySendError::Full(_) | TrySendError::Disconnected(_)) = logger.tx.try_send(LogMsg::Line(line.to_string(), to_stderr)) {
+        logger.dropped.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// One log line on stdout, written by the logger thread.
+pub fn log(line: fmt::Arguments) {
+    send_log(line, false);
+}
+
+/// The same for stderr.
 fn log_err(line: fmt::Arguments) {
-    let _ = writeln!(io::stderr().lock(), "{line}");
+    send_log(line, true);
+}
+
+/// Waits at most `within` for the lines logged so far to be written (before
+/// the process exits, which would lose them).
+pub fn flush_log(within: Duration) {
+    let end = Instant::now() + within;
+    let (done, wait) = mpsc::sync_channel(1);
+    let mut msg = LogMsg::Flush(done);
+    loop {
+        match logger().tx.try_send(msg) {
+            Ok(()) => break,
+            Err(TrySendError::Full(m)) if Instant::now() < end => {
+                msg = m;
+                thread::sleep(Duration::from_millis(5));
+            }
+            Err(_) => return,
+        }
+    }
+    let _ = wait.recv_timeout(end.saturating_duration_since(Instant::now()));
 }
 // ANCHOR_END: log
 
@@ -230,6 +311,8 @@ pub struct Head {
     pub chunked_body: bool,
     pub connection_close: bool,
     pub connection_keep_alive: bool,
+    /// `Expect: 100-continue`: the client waits for a 100 before the body.
+    pub expect_continue: bool,
     pub gzip_ok: bool,
 }
 
@@ -270,9 +353,10 @@ fn parse_head(buf: &[u8], max_head: usize) -> Parsed {
         chunked_body: false,
         connection_close: false,
         connection_keep_alive: false,
+        expect_continue: false,
         gzip_ok: false,
     };
-    let (mut hosts, mut transfer_coding) = (0, false);
+    let (mut hosts, mut transfer_coding, mut other_coding) = (0, false, false);
     // Several Accept-Encoding lines are one comma-separated list (RFC 9110 §5.3).
     let mut accept_encoding: Option<Vec<u8>> = None;
     for h in req.headers.iter() {
@@ -293,6 +377,7 @@ fn parse_head(buf: &[u8], max_head: usize) -> Parsed {
         } else if name.eq_ignore_ascii_case("transfer-encoding") {
             // The codings of every line, in order; only the last one counts here.
             transfer_coding = true;
+            other_coding |= h.value.split(|&b| b == b',').map(|t| t.trim_ascii()).any(|t| !t.is_empty() && !t.eq_ignore_ascii_case(b"chunked"));
             if let Some(last) = h.value.split(|&b| b == b',').map(|t| t.trim_ascii()).rfind(|t| !t.is_empty()) {
                 head.chunked_body = last.eq_ignore_ascii_case(b"chunked");
             }
@@ -302,6 +387,8 @@ fn parse_head(buf: &[u8], max_head: usize) -> Parsed {
                 head.connection_close |= token.eq_ignore_ascii_case(b"close");
                 head.connection_keep_alive |= token.eq_ignore_ascii_case(b"keep-alive");
             }
+        } else if name.eq_ignore_ascii_case("expect") {
+            head.expect_continue |= h.value.trim_ascii().eq_ignore_ascii_case(b"100-continue");
         } else if name.eq_ignore_ascii_case("accept-encoding") {
             let list = accept_encoding.get_or_insert_with(Vec::new);
             if !list.is_empty() {
@@ -325,6 +412,10 @@ fn parse_head(buf: &[u8], max_head: usize) -> Parsed {
         // Both framings at once is the classic request-smuggling shape (RFC 9112 §6.3).
         if head.content_length.is_some() {
             return Parsed::Reject(400, "both Transfer-Encoding and Content-Length");
+        }
+        // We decode chunked only: an unknown coding SHOULD get 501 (RFC 9112 §6.1).
+        if other_coding {
+            return Parsed::Reject(501, "transfer codings other than chunked are not supported");
         }
     }
     Parsed::Complete(head, len)
@@ -544,7 +635,7 @@ fn serve_connection(stream: &TcpStream, peer: &str, config: &Config, stop: &Stop
             }
         };
         buf.drain(..len); // the head is consumed; pipelined bytes stay in order
-        let body = read_body(stream, &mut buf, &head, config, deadline, &mut timeout)?;
+        let body = read_body(stream, &mut out, &mut buf, &head, config, deadline, &mut timeout)?;
         out.get_mut().start(config.timeout); // this response's write deadline
         let body = match body {
             Ok(body) => body,
@@ -555,7 +646,8 @@ fn serve_connection(stream: &TcpStream, peer: &str, config: &Config, stop: &Stop
                 return Ok(Closed::BadRequest(status));
             }
         };
-        let keep_alive = if head.minor == 0 { head.connection_keep_alive } else { !head.connection_close };
+        // `close` always wins (RFC 9112 §9.6); HTTP/1.0 closes unless asked to keep it (§9.3).
+        let keep_alive = !head.connection_close && (head.minor == 1 || head.connection_keep_alive);
         let sent = respond(&mut out, &head, &body, keep_alive, config)?;
         if config.log {
             let gz = if head.gzip_ok { " gzip-ok" } else { "" };
@@ -601,21 +693,37 @@ fn linger_close(stream: &TcpStream) {
 }
 // ANCHOR_END: linger
 
-/// Reads a `Content-Length` body: first from what is buffered, then from the socket.
+// ANCHOR: read_body
+/// What the body reader answers when it gives up: a status and a reason.
+type Refused = (u16, &'static str);
+
+/// Reads a request body, `Content-Length` or chunked, at most `max_body`
+/// bytes: first from what is buffered, then from the socket, all before
+/// `deadline`.
 fn read_body(
     stream: &TcpStream,
+    out: &mut BufWriter<DeadlineWriter<'_>>,
     buf: &mut Vec<u8>,
     head: &Head,
     config: &Config,
     deadline: Instant,
     timeout: &mut Option<Duration>,
-) -> io::Result<Result<Vec<u8>, (u16, &'static str)>> {
-    if head.chunked_body {
-        return Ok(Err((501, "chunked request bodies are not supported")));
-    }
+) -> io::Result<Result<Vec<u8>, Refused>> {
     let n = head.content_length.unwrap_or(0);
     if n > config.max_body {
-        return Ok(Err((413, "body too large")));
+        return Ok(Err((413, "body too large"))); // the final status at once: no 100
+    }
+    // RFC 9110 §10.1.1: an HTTP/1.1 client that sent `Expect: 100-continue`
+    // waits for a 100 (Continue) before it sends the body. None for HTTP/1.0
+    // (MUST NOT), and none needed if the body is already here.
+    let body_pending = if head.chunked_body { buf.is_empty() } else { buf.len() < n };
+    if head.expect_continue && head.minor == 1 && body_pending {
+        out.get_mut().start(config.timeout);
+        out.write_all(b"HTTP/1.1 100 Continue\r\n\r\n")?;
+        out.flush()?;
+    }
+    if head.chunked_body {
+        return read_chunked_body(stream, buf, config, deadline, timeout);
     }
     while buf.len() < n {
         match read_more(stream, buf, deadline, timeout)? {
@@ -626,6 +734,90 @@ fn read_body(
     }
     Ok(Ok(buf.drain(..n).collect()))
 }
+
+/// Longest chunk-size line we take (size and extensions).
+const MAX_CHUNK_LINE: usize = 1024;
+
+/// `chunked-body = *chunk last-chunk trailer-section CRLF` (RFC 9112 §7.1):
+/// each chunk is `<hex size>[;ext]\r\n<data>\r\n`, the last has size 0,
+/// then trailer fields (read and dropped, at most `max_head` bytes) and an
+/// empty line. The sum of the chunks is held to `max_body`.
+fn read_chunked_body(
+    stream: &TcpStream,
+    buf: &mut Vec<u8>,
+    config: &Config,
+    deadline: Instant,
+    timeout: &mut Option<Duration>,
+) -> io::Result<Result<Vec<u8>, Refused>> {
+    let mut body = Vec::new();
+    loop {
+        let line = match read_crlf_line(stream, buf, MAX_CHUNK_LINE, deadline, timeout)? {
+            Ok(line) => line,
+            Err(refused) => return Ok(Err(refused)),
+        };
+        // chunk-size = 1*HEXDIG, then optional whitespace and `;` extensions (ignored).
+        let size_text = line.split(|&b| b == b';').next().unwrap_or(&[]).trim_ascii_end();
+        if size_text.is_empty() || !size_text.iter().all(u8::is_ascii_hexdigit) {
+            return Ok(Err((400, "bad chunk size")));
+        }
+        let digits = std::str::from_utf8(size_text).unwrap_or("0").trim_start_matches('0');
+        let size = if digits.len() > 8 { usize::MAX } else { usize::from_str_radix(digits, 16).unwrap_or(0) };
+        if size > config.max_body - body.len() {
+            return Ok(Err((413, "body too large")));
+        }
+        if size == 0 {
+            let mut trailers = 0;
+            loop {
+                match read_crlf_line(stream, buf, config.max_head, deadline, timeout)? {
+                    Ok(line) if line.is_empty() => return Ok(Ok(body)),
+                    Ok(line) => trailers += line.len() + 2,
+                    Err(refused) => return Ok(Err(refused)),
+                }
+                if trailers > config.max_head {
+                    return Ok(Err((431, "trailer section too large")));
+                }
+            }
+        }
+        while buf.len() < size + 2 {
+            match read_more(stream, buf, deadline, timeout)? {
+                ReadMore::Got => {}
+                ReadMore::Eof => return Ok(Err((400, "chunked body cut short"))),
+                ReadMore::Timeout => return Ok(Err((408, "body not finished in time"))),
+            }
+        }
+        if &buf[size..size + 2] != b"\r\n" {
+            return Ok(Err((400, "chunk data not followed by CRLF")));
+        }
+        body.extend_from_slice(&buf[..size]);
+        buf.drain(..size + 2);
+    }
+}
+
+/// One CRLF-ended line of at most `max` bytes off the front of `buf`.
+fn read_crlf_line(
+    stream: &TcpStream,
+    buf: &mut Vec<u8>,
+    max: usize,
+    deadline: Instant,
+    timeout: &mut Option<Duration>,
+) -> io::Result<Result<Vec<u8>, Refused>> {
+    loop {
+        if let Some(i) = buf.windows(2).position(|w| w == b"\r\n") {
+            let line = buf[..i].to_vec();
+            buf.drain(..i + 2);
+            return Ok(Ok(line));
+        }
+        if buf.len() > max {
+            return Ok(Err((400, "chunk line too long")));
+        }
+        match read_more(stream, buf, deadline, timeout)? {
+            ReadMore::Got => {}
+            ReadMore::Eof => return Ok(Err((400, "chunked body cut short"))),
+            ReadMore::Timeout => return Ok(Err((408, "body not finished in time"))),
+        }
+    }
+}
+// ANCHOR_END: read_body
 
 // ANCHOR: respond
 /// What `respond` wrote: the status, the body bytes, and whether the
@@ -1143,6 +1335,7 @@ mod tests {
             chunked_body: false,
             connection_close: false,
             connection_keep_alive: false,
+            expect_continue: false,
             gzip_ok: true,
         };
         respond(&mut wire, &head, b"", true, &Config::default()).unwrap();

@@ -208,7 +208,7 @@ fn smuggling_shapes_and_unsupported_bodies_are_refused() {
     let srv = server(2000);
     let cases: [(&[u8], &str); 3] = [
         (b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "400"),
-        (b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "501"),
+        (b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", "501"),
         (b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n", "413"),
     ];
     for (req, status) in cases {
@@ -560,5 +560,117 @@ fn connections_over_the_limit_get_503() {
         }
         assert!(attempt < 100, "still refused: {}", String::from_utf8_lossy(&answer));
         std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn a_stdout_pipe_nobody_reads_does_not_stop_the_server() {
+    use std::io::BufRead;
+    use std::process::Stdio;
+    // `http-server | less` with nobody scrolling: once the pipe buffer
+    // (64 KiB) is full, every write(2) to stdout blocks.
+    let mut child = Command::new(SERVER)
+        .args(["--port", "0", "--timeout-ms", "2000", "--max-seconds", "60"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("starting http-server");
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let mut stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    stdout.read_line(&mut first).unwrap(); // and never read again, but keep the pipe open
+    let _child = Kill(child);
+    let addr = first.split_whitespace().last().unwrap().trim_start_matches("http://").to_string();
+    // 2000 requests log about 130 KB: far more than the pipe holds.
+    let mut s = connect(&addr);
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    let reader = {
+        let s = s.try_clone().unwrap();
+        std::thread::spawn(move || {
+            let mut got = Vec::new();
+            let _ = (&s).read_to_end(&mut got); // ends at EOF or after 5 s of silence
+            got
+        })
+    };
+    s.write_all(&b"GET / HTTP/1.1\r\nHost: x\r\n\r\n".repeat(2000)).unwrap();
+    s.shutdown(std::net::Shutdown::Write).unwrap();
+    let got = reader.join().unwrap();
+    let answered = String::from_utf8_lossy(&got).matches("HTTP/1.1 200 OK").count();
+    assert_eq!(answered, 2000, "answers on the first connection");
+    // And a new client is still served.
+    let mut s = connect(&addr);
+    s.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    let mut answer = Vec::new();
+    let r = (&s).read_to_end(&mut answer);
+    assert!(r.is_ok() && answer.ends_with(b"Hello World\n"), "second connection: {r:?} {:?}", String::from_utf8_lossy(&answer));
+    drop(stdout);
+}
+
+#[test]
+fn connection_close_from_an_http_1_0_client_wins_over_keep_alive() {
+    // RFC 9112 §9.6: a server that receives `close` MUST close after its response.
+    let srv = server(5000);
+    let mut s = connect(&srv.addr());
+    s.set_read_timeout(Some(Duration::from_secs(3))).unwrap();
+    s.write_all(b"GET / HTTP/1.0\r\nConnection: keep-alive, close\r\n\r\n").unwrap();
+    let mut answer = Vec::new();
+    let r = (&s).read_to_end(&mut answer); // times out after 3 s if the server keeps it open
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(r.is_ok(), "the server did not close: {r:?}, got {answer}");
+    assert!(answer.contains("Connection: close\r\n") && answer.ends_with("Hello World\n"), "{answer}");
+}
+
+#[test]
+fn expect_100_continue_gets_100_before_the_body_is_sent() {
+    // RFC 9110 §10.1.1: send 100 (Continue) or a final status, not silence.
+    let srv = server(5000);
+    let mut s = connect(&srv.addr());
+    s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+    s.write_all(b"POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n").unwrap();
+    let mut interim = [0u8; 25];
+    (&s).read_exact(&mut interim).expect("a 100 Continue within 2 s");
+    assert_eq!(&interim, b"HTTP/1.1 100 Continue\r\n\r\n");
+    s.write_all(b"hello").unwrap();
+    let resp = ResponseReader::new(&s).read_response(false).unwrap();
+    assert_eq!((resp.status, &resp.body[..]), (200, &b"hello"[..]));
+    // Too large a body: the final status at once, no 100.
+    let mut s = connect(&srv.addr());
+    s.set_read_timeout(Some(Duration::from_secs(2))).unwrap();
+    s.write_all(b"POST /echo HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 99999999\r\n\r\n").unwrap();
+    let answer = read_all(&s);
+    assert!(answer.starts_with("HTTP/1.1 413 "), "{answer}");
+    // An HTTP/1.0 client gets no 100 (RFC 9110 §10.1.1: MUST NOT).
+    let mut s = connect(&srv.addr());
+    s.write_all(b"POST /echo HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\nhello").unwrap();
+    let answer = read_all(&s);
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n") && answer.ends_with("hello"), "{answer}");
+}
+
+#[test]
+fn a_chunked_request_body_is_decoded_within_the_body_limit() {
+    // RFC 9112 §7.1: a recipient MUST be able to parse the chunked transfer coding.
+    let srv = server(2000);
+    let mut s = connect(&srv.addr());
+    s.write_all(b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    let mut r = ResponseReader::new(&s);
+    let echo = r.read_response(false).unwrap();
+    assert_eq!((echo.status, &echo.body[..]), (200, &b"hello world"[..]));
+    assert_eq!(r.read_response(false).unwrap().body, b"Hello World\n");
+    for (req, status) in [
+        (&b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n"[..], "400"),
+        (b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n", "400"),
+        (b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n", "413"),
+        (b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n100001\r\n", "413"),
+    ] {
+        let mut s = connect(&srv.addr());
+        s.write_all(req).unwrap();
+        let answer = read_all(&s);
+        assert!(answer.starts_with(&format!("HTTP/1.1 {status} ")), "{} got {answer}", String::from_utf8_lossy(req));
     }
 }

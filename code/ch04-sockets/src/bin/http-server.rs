@@ -21,7 +21,7 @@ use std::thread;
 use std::time::Duration;
 
 use ch04_sockets::args::Args;
-use ch04_sockets::http::{Config, Server};
+use ch04_sockets::http::{self, Config, Server};
 
 fn run() -> Result<(), String> {
     let args = Args::parse(&["port=", "timeout-ms=", "max-connections=", "max-requests=", "max-seconds=", "quiet"])?;
@@ -55,7 +55,10 @@ fn run() -> Result<(), String> {
         });
     }
     let served = server.run().map_err(|e| format!("accepting on port {port}: {e}"))?;
-    let _ = writeln!(std::io::stdout(), "stopped after {served} responses");
+    // Through the logger, after the lines queued before it: a direct write
+    // could block for ever on a full stdout pipe.
+    http::log(format_args!("stopped after {served} responses"));
+    http::flush_log(Duration::from_secs(1));
     Ok(())
 }
 
