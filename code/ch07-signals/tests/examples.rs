@@ -167,9 +167,10 @@ fn a_full_self_pipe_does_not_block_the_handler() {
 }
 
 #[test]
-fn println_in_a_handler_interleaves_or_aborts_but_does_not_deadlock() {
+fn println_in_a_handler_interleaves_aborts_or_deadlocks() {
     let out = run(env!("CARGO_BIN_EXE_handler-println"), &[]);
-    let (case1, case2) = out.split_once("case 2:").expect("two cases");
+    let (case1, case2) = out.split_once("case 2:").expect("three cases");
+    let (case2, case3) = case2.split_once("case 3:").expect("three cases");
     // Same thread re-enters stdout's ReentrantLock: the line is cut in two.
     assert!(
         case1.contains("main: before [handler's println!]\n  stdout: x after"),
@@ -183,6 +184,10 @@ fn println_in_a_handler_interleaves_or_aborts_but_does_not_deadlock() {
         "{out}"
     );
     assert!(case2.contains("killed by SIGABRT"), "{out}");
+    // Inside the lock's lock/unlock: the handler waits on the futex for good
+    // (the parent's watchdog sees main asleep and kills it).
+    assert!(case3.contains("asleep for 500 ms in a loop that never sleeps: deadlocked"), "{out}");
+    assert!(case3.contains("killed by SIGKILL"), "{out}");
 }
 
 #[test]

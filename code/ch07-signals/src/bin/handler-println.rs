@@ -1,23 +1,28 @@
-//! What `println!` in a signal handler really does in Rust. It does not
-//! deadlock on stdout's lock: that lock is a `ReentrantLock`, and a handler
-//! runs on the thread it interrupted, which may take the lock again. Behind
-//! the lock is a `RefCell<LineWriter>`, borrowed only while bytes are being
-//! written. So, depending on where the signal lands:
+//! What `println!` in a signal handler really does in Rust. stdout's lock is
+//! a `ReentrantLock`, and a handler runs on the thread it interrupted, which
+//! may take the lock again; behind the lock is a `RefCell<LineWriter>`,
+//! borrowed only while bytes are being written. So, depending on where the
+//! signal lands:
 //!
 //!   1. between two writes of `println!` (the lock held, the RefCell free):
 //!      the handler's line is printed in the middle of the interrupted one;
 //!   2. inside a write (the RefCell borrowed): `borrow_mut` panics, a panic
-//!      cannot unwind out of an `extern "C"` handler, and the process aborts.
+//!      cannot unwind out of an `extern "C"` handler, and the process aborts;
+//!   3. inside the lock's own `lock` or `unlock`, where the inner futex mutex
+//!      is held but the owner is not (yet, or any more) recorded: the
+//!      handler's `println!` does not see itself as the owner, waits on the
+//!      mutex, and only the code it interrupted could release it. A deadlock.
 //!
 //! This program is deliberately wrong: its handler calls println!. Each case
 //! runs in a child process (the same binary, with `--case N`) so that the
-//! abort of case 2 can be shown; the parent reports what each child printed
-//! and how it ended.
+//! abort of case 2 and the hang of case 3 can be shown; the parent reports
+//! what each child printed and how it ended, and kills a child that hangs.
 //!
 //! Run: cargo run -p ch07-signals --bin handler-println
 //!
 //! Look for: case 1 exits 0 with the handler's words inside main's line;
-//! case 2 panics with "RefCell already borrowed" and is killed by SIGABRT.
+//! case 2 panics with "RefCell already borrowed" and is killed by SIGABRT;
+//! case 3's main thread falls asleep for good and is killed by SIGKILL.
 
 use std::fmt;
 use std::io::{Read, Write};
@@ -40,11 +45,12 @@ fn main() -> ExitCode {
         [] => parent(),
         ["--case", "1"] => case_between_writes(),
         ["--case", "2"] => case_inside_a_write(),
+        ["--case", "3"] => case_inside_the_lock(),
         ["--help"] => {
-            println!("usage: handler-println [--case 1|2]");
+            println!("usage: handler-println [--case 1|2|3]");
             return ExitCode::SUCCESS;
         }
-        _ => Err("usage: handler-println [--case 1|2]".to_string()),
+        _ => Err("usage: handler-println [--case 1|2|3]".to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -115,9 +121,88 @@ fn case_inside_a_write() -> Result<(), String> {
 }
 // ANCHOR_END: case2
 
+// ANCHOR: case3
+/// main only takes and releases stdout's lock, never writing; a second
+/// thread sends main SIGUSR1 as fast as it can. Most signals land while the
+/// lock is free or fully held, and the handler prints. One that lands in the
+/// few instructions between `mutex.lock()` and `owner.set(..)` (or between
+/// `owner.set(None)` and `mutex.unlock()`) hangs the process.
+fn case_inside_the_lock() -> Result<(), String> {
+    install(Signal::SIGUSR1)?;
+    // SAFETY: pthread_self(3) has no preconditions and always succeeds.
+    let main = unsafe { libc::pthread_self() };
+    std::thread::spawn(move || loop {
+        // SAFETY: `main` is the main thread, alive as long as the process is
+        // (the process ends when main returns); pthread_kill(3) only sends.
+        if unsafe { libc::pthread_kill(main, libc::SIGUSR1) } != 0 {
+            return;
+        }
+    });
+    loop {
+        drop(std::io::stdout().lock());
+    }
+}
+// ANCHOR_END: case3
+
 /// Runs `--case N` with stdout on a pipe that is read only after 1 s (case
-/// 2 needs it full), and says what the child printed and how it ended.
+/// 2 needs it full), and says what the child printed and how it ended; then
+/// case 3 under a watchdog.
 fn parent() -> Result<(), String> {
+    two_cases()?;
+    case3_watched()
+}
+
+/// Case 3's main thread never sleeps unless it is stuck: its loop takes an
+/// uncontended lock. Watch its state in /proc/PID/task/PID/stat; asleep
+/// ("S") for 500 ms in a row means it waits on the futex for good. Its
+/// stdout goes to /dev/null, so the handler's lines never fill a pipe.
+fn case3_watched() -> Result<(), String> {
+    let me = std::env::current_exe().map_err(|e| format!("finding our own executable: {e}"))?;
+    println!("case 3: the signal lands inside the lock's own lock or unlock (futex held, no owner recorded)");
+    let mut child = Command::new(&me)
+        .args(["--case", "3"])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("spawning {} --case 3: {e}", me.display()))?;
+    let pid = child.id();
+    let stat = format!("/proc/{pid}/task/{pid}/stat");
+    let (start, mut asleep_since) = (Instant::now(), None);
+    let verdict = loop {
+        if let Some(status) = child.try_wait().map_err(|e| format!("waitpid: {e}"))? {
+            break format!("ended on its own: {status}");
+        }
+        let text = std::fs::read_to_string(&stat).map_err(|e| format!("reading {stat}: {e}"))?;
+        // The state is the first field after the command name's ")".
+        let state = text.rsplit(')').next().and_then(|r| r.split_whitespace().next());
+        if state == Some("S") {
+            let since = *asleep_since.get_or_insert_with(Instant::now);
+            if since.elapsed() >= Duration::from_millis(500) {
+                break "main thread asleep for 500 ms in a loop that never sleeps: deadlocked".to_string();
+            }
+        } else {
+            asleep_since = None;
+        }
+        if start.elapsed() > Duration::from_secs(20) {
+            break "no hang within 20 s (the window is a few instructions wide: run again)".to_string();
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    println!("  {verdict}");
+    let _ = child.kill();
+    let status = child.wait().map_err(|e| format!("waitpid: {e}"))?;
+    match status.signal() {
+        Some(signo) => {
+            let name = Signal::try_from(signo).map(|s| s.as_str()).unwrap_or("?");
+            println!("  killed by {name}");
+        }
+        None => println!("  ended: {status}"),
+    }
+    Ok(())
+}
+
+fn two_cases() -> Result<(), String> {
     let me = std::env::current_exe().map_err(|e| format!("finding our own executable: {e}"))?;
     for (case, title) in [
         (
