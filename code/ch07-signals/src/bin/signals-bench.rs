@@ -117,7 +117,10 @@ fn table(rounds: usize) -> Result<(), String> {
     );
     for (place, ping_cpu, pong_cpu) in PLACEMENTS {
         if ping_cpu.max(pong_cpu) >= cpus {
-            println!("({place}: skipped, this machine has {cpus} CPU(s))");
+            // available_parallelism counts the CPUs in our affinity mask
+            // (sched_getaffinity(2)), not the machine's: under `taskset -c 0`
+            // it is 1, although sched_setaffinity could widen the mask.
+            println!("({place}: skipped, this process may run on {cpus} CPU(s))");
             continue;
         }
         for (mode, label) in MODES {
