@@ -1,7 +1,7 @@
 //! Handle signals as a stream of events with `signal_hook::iterator::Signals`.
 //!
 //! A thread owns a `Signals` and loops over it; the handler behind it only
-//! writes to a pipe (the self-pipe trick), so everything the loop does runs
+//! sets a pending flag and writes to a socket pair (the self-pipe trick), so everything the loop does runs
 //! in ordinary code, where printing, locking and allocating are allowed.
 //! The main thread then sends SIGHUP, SIGUSR1 and SIGTERM to its own process.
 //!

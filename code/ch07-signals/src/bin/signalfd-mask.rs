@@ -1,4 +1,4 @@
-//! Block signals with a mask (pthread_sigmask(2)) and read them from a file
+//! Block signals with a mask (pthread_sigmask(3)) and read them from a file
 //! descriptor with signalfd(2), Linux's way to turn signals into I/O.
 //!
 //! The program blocks SIGUSR1 and SIGUSR2, then sends itself SIGUSR1 three
