@@ -447,9 +447,11 @@ fn error_text(e: httparse::Error) -> &'static str {
 
 // ANCHOR: accepts_gzip
 /// Does an `Accept-Encoding` value let us send gzip (RFC 9110 §12.5.3)?
-/// An explicit `gzip` (or `x-gzip`, §8.4.1.3) entry decides; `*` stands only
-/// for codings *not* listed; a weight of 0 means "not acceptable"; and an
-/// `identity` the client weights above gzip wins.
+/// We compare two candidates, gzip and identity (no coding), by the weight
+/// the client gives each: its own entry (`x-gzip` counts as `gzip`,
+/// §8.4.1.3), else `*`, which stands for every coding *not* listed, identity
+/// included. gzip needs a weight above 0 and at least identity's; an unlisted
+/// identity with no `*` is acceptable but unweighted, so it does not compete.
 pub fn accepts_gzip(value: &[u8]) -> bool {
     let Ok(value) = std::str::from_utf8(value) else { return false };
     let (mut gzip, mut star, mut identity) = (None, None, None);
@@ -478,7 +480,7 @@ pub fn accepts_gzip(value: &[u8]) -> bool {
         }
     }
     let gzip = gzip.or(star).unwrap_or(0);
-    gzip > 0 && identity.is_none_or(|id| gzip >= id)
+    gzip > 0 && identity.or(star).is_none_or(|id| gzip >= id)
 }
 
 /// `qvalue = ( "0" [ "." 0*3DIGIT ] ) / ( "1" [ "." 0*3("0") ] )` (RFC 9110
@@ -1265,6 +1267,9 @@ mod tests {
         assert!(!accepts_gzip(b"gzip; q=0.0")); // OWS before the weight
         assert!(accepts_gzip(b"identity;q=0, gzip;q=0.1"));
         assert!(!accepts_gzip(b"gzip;q=0.5, identity")); // identity weighs more
+        assert!(!accepts_gzip(b"*;q=0.5, gzip;q=0.1")); // `*` speaks for identity too: 0.5 beats 0.1
+        assert!(accepts_gzip(b"*;q=0.1, gzip;q=0.5"));
+        assert!(accepts_gzip(b"gzip, identity")); // a tie: gzip
         assert!(!accepts_gzip(b"identity;q=0")); // gzip not listed, no `*`
         assert!(accepts_gzip(b"identity;q=0, *"));
         assert!(!accepts_gzip(b"*;q=0"));

@@ -8,10 +8,12 @@
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream, ToSocketAddrs};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
+
+use ch04_sockets::http::log;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -152,15 +154,27 @@ pub struct Server {
     addr: SocketAddr,
     stopping: Arc<AtomicBool>,
     served: Arc<AtomicU64>,
-    /// How long a connection may stay silent, and a write may block.
+    active: Arc<AtomicUsize>,
+    /// A deadline for each request line (idle time before it included) and
+    /// for writing each answer.
     pub timeout: Duration,
+    /// Most connections served at once; one more gets a -32000 error and is closed.
+    pub max_connections: usize,
 }
 
 impl Server {
     pub fn bind(port: u16) -> io::Result<Server> {
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port))?;
         let addr = listener.local_addr()?;
-        Ok(Server { listener, addr, stopping: Arc::default(), served: Arc::default(), timeout: Duration::from_secs(60) })
+        Ok(Server {
+            listener,
+            addr,
+            stopping: Arc::default(),
+            served: Arc::default(),
+            active: Arc::default(),
+            timeout: Duration::from_secs(60),
+            max_connections: 512,
+        })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -183,48 +197,120 @@ impl Server {
                     continue;
                 }
             };
-            let (stopping, served, addr, timeout) = (self.stopping.clone(), self.served.clone(), self.addr, self.timeout);
-            thread::spawn(move || -> io::Result<()> {
-                stream.set_read_timeout(Some(timeout))?; // an idle client is let go
-                stream.set_write_timeout(Some(timeout))?; // and one that stops reading
-                let mut writer = &stream;
-                let mut reader = BufReader::new(&stream);
-                let mut line = Vec::new();
-                loop {
-                    line.clear();
-                    // At most MAX_LINE + 1 bytes: a line without end cannot fill memory.
-                    match (&mut reader).take(MAX_LINE as u64 + 1).read_until(b'\n', &mut line) {
-                        Ok(0) | Err(_) => return Ok(()), // EOF, timeout (EAGAIN) or reset
-                        Ok(_) => {}
-                    }
-                    if line.len() > MAX_LINE {
-                        let too_long = failure(Value::Null, -32600, "invalid request: line over 1 MiB");
-                        let text = serde_json::to_string(&too_long).expect("a Response always serializes");
-                        writer.write_all(format!("{text}\n").as_bytes())?;
-                        return Ok(());
-                    }
-                    let text = String::from_utf8_lossy(&line); // bad UTF-8 becomes U+FFFD, then a parse error
-                    if text.trim().is_empty() {
-                        continue;
-                    }
-                    if log {
-                        let _ = writeln!(io::stdout(), "<- {}", text.trim_end());
-                    }
-                    let Some(answer) = handle_line(&text) else { continue };
-                    if log {
-                        let _ = writeln!(io::stdout(), "-> {answer}"); // not println!: it panics on EPIPE
-                    }
-                    writer.write_all(format!("{answer}\n").as_bytes())?;
-                    let n = served.fetch_add(1, Ordering::SeqCst) + 1;
-                    if max_requests.is_some_and(|max| n >= max) && !stopping.swap(true, Ordering::SeqCst) {
-                        let _ = TcpStream::connect(addr); // wake the accept loop
-                    }
-                }
+            if self.active.fetch_add(1, Ordering::SeqCst) >= self.max_connections {
+                self.active.fetch_sub(1, Ordering::SeqCst);
+                // From the accept loop, so it must not block: one short line
+                // fits in the empty send buffer. -32000..-32099 are the codes
+                // the spec leaves to the server.
+                let _ = stream.set_write_timeout(Some(Duration::from_millis(100)));
+                let _ = (&stream).write_all(b"{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32000,\"message\":\"server busy\"},\"id\":null}\n");
+                continue;
+            }
+            let (stopping, served, active, addr, timeout) = (self.stopping.clone(), self.served.clone(), self.active.clone(), self.addr, self.timeout);
+            let spawned = thread::Builder::new().name("jsonrpc-conn".into()).spawn(move || {
+                let _ = serve_connection(&stream, timeout, log, max_requests, &stopping, &served, addr);
+                active.fetch_sub(1, Ordering::SeqCst);
             });
+            if let Err(e) = spawned {
+                // The closure, and with it the stream, is dropped: the connection is closed.
+                self.active.fetch_sub(1, Ordering::SeqCst);
+                let _ = writeln!(io::stderr(), "spawning a connection thread: {e}");
+            }
         }
         Ok(self.served.load(Ordering::SeqCst))
     }
 // ANCHOR_END: serve
+}
+
+/// Reads and writes on a connection with a deadline set by `arm`: each
+/// call gets only the time left (`SO_RCVTIMEO`/`SO_SNDTIMEO` are per call,
+/// so a client sending one byte just inside each timeout would never be cut
+/// off). One `setsockopt(2)` per call; the HTTP server shows how to save it.
+struct Deadline<'a> {
+    stream: &'a TcpStream,
+    deadline: Instant,
+}
+
+impl Deadline<'_> {
+    fn arm(&mut self, limit: Duration) {
+        self.deadline = Instant::now() + limit;
+    }
+
+    fn left(&self) -> io::Result<Duration> {
+        let left = self.deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(io::Error::new(io::ErrorKind::TimedOut, "connection deadline passed"));
+        }
+        Ok(left)
+    }
+}
+
+impl Read for Deadline<'_> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        self.stream.set_read_timeout(Some(self.left()?))?;
+        (&*self.stream).read(buf)
+    }
+}
+
+impl Write for Deadline<'_> {
+    fn write(&mut self, data: &[u8]) -> io::Result<usize> {
+        self.stream.set_write_timeout(Some(self.left()?))?;
+        (&*self.stream).write(data)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// One connection: a line in, an answer out, until EOF, an error, or a
+/// line not finished within `timeout`.
+fn serve_connection(
+    stream: &TcpStream,
+    timeout: Duration,
+    verbose: bool,
+    max_requests: Option<u64>,
+    stopping: &AtomicBool,
+    served: &AtomicU64,
+    addr: SocketAddr,
+) -> io::Result<()> {
+    let mut reader = BufReader::new(Deadline { stream, deadline: Instant::now() });
+    let mut writer = Deadline { stream, deadline: Instant::now() };
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        reader.get_mut().arm(timeout); // the whole next line, idle time included
+        // At most MAX_LINE + 1 bytes: a line without end cannot fill memory.
+        match (&mut reader).take(MAX_LINE as u64 + 1).read_until(b'\n', &mut line) {
+            Ok(0) | Err(_) => return Ok(()), // EOF, deadline (EAGAIN) or reset
+            Ok(_) => {}
+        }
+        writer.arm(timeout);
+        if line.len() > MAX_LINE {
+            let too_long = failure(Value::Null, -32600, "invalid request: line over 1 MiB");
+            let text = serde_json::to_string(&too_long).expect("a Response always serializes");
+            writer.write_all(format!("{text}\n").as_bytes())?;
+            return Ok(());
+        }
+        let text = String::from_utf8_lossy(&line); // bad UTF-8 becomes U+FFFD, then a parse error
+        if text.trim().is_empty() {
+            continue;
+        }
+        if verbose {
+            log(format_args!("<- {}", text.trim_end())); // never blocks: see http::log
+        }
+        let Some(answer) = handle_line(&text) else { continue };
+        if verbose {
+            log(format_args!("-> {answer}"));
+        }
+        writer.write_all(format!("{answer}\n").as_bytes())?;
+        let n = served.fetch_add(1, Ordering::SeqCst) + 1;
+        if max_requests.is_some_and(|max| n >= max) && !stopping.swap(true, Ordering::SeqCst) {
+            // Wake the accept loop. With a timeout: if its accept queue is
+            // full, a plain connect would retry its SYN for about two minutes.
+            let _ = TcpStream::connect_timeout(&addr, Duration::from_secs(1));
+        }
+    }
 }
 
 // ANCHOR: client

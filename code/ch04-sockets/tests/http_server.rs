@@ -107,7 +107,7 @@ fn a_malformed_request_line_gets_400_and_a_close() {
 #[test]
 fn a_bad_version_and_folded_headers_get_400() {
     let srv = server(2000);
-    for bad in [&b"GET / HTTP/9.9\r\n\r\n"[..], b"GET / HTTP/1.1\r\nX-A: 1\r\n folded\r\n\r\n", b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n"] {
+    for bad in [&b"GET / HTTP/9.9\r\n\r\n"[..], b"GET / HTTP/1.2\r\nHost: x\r\n\r\n", b"GET / HTTP/1.1\r\nX-A: 1\r\n folded\r\n\r\n", b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n"] {
         let mut s = connect(&srv.addr());
         s.write_all(bad).unwrap();
         let answer = read_all(&s);

@@ -132,3 +132,59 @@ fn an_idle_connection_is_closed_at_the_timeout() {
     assert_eq!(c.reader.read_line(&mut line).expect("EOF, not a read timeout"), 0);
     assert!(start.elapsed() < Duration::from_secs(5));
 }
+
+#[test]
+fn a_line_trickled_a_byte_at_a_time_is_cut_off_at_the_deadline() {
+    // --timeout-ms is a deadline for a whole line, not for each read: one
+    // byte every 200 ms would otherwise hold a thread (and up to 1 MiB) for ever.
+    let srv = Running::start(SERVER, &["--port", "0", "--quiet", "--timeout-ms", "1000"]);
+    let mut s = TcpStream::connect(srv.addr()).unwrap();
+    s.set_read_timeout(Some(Duration::from_millis(200))).unwrap();
+    let start = std::time::Instant::now();
+    let closed = loop {
+        if start.elapsed() > Duration::from_secs(5) {
+            break false;
+        }
+        if s.write_all(b" ").is_err() {
+            break true; // the server reset the connection
+        }
+        let mut byte = [0u8; 1];
+        match std::io::Read::read(&mut s, &mut byte) {
+            Ok(0) => break true, // EOF: the server closed
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
+            Err(_) => break true,
+        }
+    };
+    assert!(closed, "still open after 5 s of one byte every 200 ms");
+    assert!(start.elapsed() < Duration::from_secs(3), "closed after {:?}", start.elapsed());
+}
+
+#[test]
+fn connections_over_the_limit_get_a_busy_error_and_a_close() {
+    let srv = Running::start(SERVER, &["--port", "0", "--quiet", "--max-connections", "1"]);
+    let mut first = connect(&srv);
+    assert_eq!(first.ask(r#"{"jsonrpc":"2.0","method":"add","params":[1,2],"id":1}"#)["result"], json!(3.0));
+    let mut second = connect(&srv);
+    let mut line = String::new();
+    second.reader.read_line(&mut line).expect("a busy answer");
+    let answer: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{line:?}: {e}"));
+    assert_eq!((answer["error"]["code"].clone(), answer["id"].clone()), (json!(-32000), Value::Null), "{answer}");
+    line.clear();
+    assert_eq!(second.reader.read_line(&mut line).expect("EOF"), 0);
+    // The first connection still works, and once it is gone a new one is served.
+    assert_eq!(first.ask(r#"{"jsonrpc":"2.0","method":"add","params":[2,2],"id":2}"#)["result"], json!(4.0));
+    drop(first);
+    let deadline = std::time::Instant::now() + Duration::from_secs(5);
+    loop {
+        let mut c = connect(&srv);
+        c.writer.write_all(b"{\"jsonrpc\":\"2.0\",\"method\":\"add\",\"params\":[3,3],\"id\":3}\n").unwrap();
+        let mut line = String::new();
+        c.reader.read_line(&mut line).unwrap();
+        if line.contains("\"result\":6") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "still busy: {line}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
