@@ -36,8 +36,9 @@ pub struct Config {
     pub max_body: usize,
     /// Stop accepting after this many responses.
     pub max_requests: Option<u64>,
-    /// Most connections served at once (threads, and buffers of up to
-    /// `max_head + max_body` each); one more gets a 503 and is closed.
+    /// Most connections served at once (a thread each, and buffers of about
+    /// `max_head` or `max_body` plus 16 KiB, beside the kernel's socket
+    /// buffers); one more gets a 503 and is closed.
     pub max_connections: usize,
     /// Print a line per connection and request on stdout.
     pub log: bool,
