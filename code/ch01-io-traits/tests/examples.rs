@@ -112,7 +112,9 @@ fn check_strace_recording(file: &str) {
     let (command, expected) = recorded(file);
     let (build, shell) = command.split_once(" && ").expect("cargo build && command");
     let name = build.rsplit(' ').next().expect("cargo build ... --bin NAME");
-    let shell = shell.replace(&format!("./target/debug/{name}"), &exe(name).to_string_lossy());
+    // Quoted for sh: the checkout's path may hold a space or a quote.
+    let quoted = format!("'{}'", exe(name).to_string_lossy().replace('\'', r"'\''"));
+    let shell = shell.replace(&format!("./target/debug/{name}"), &quoted);
     let out = Command::new("sh")
         .args(["-c", &shell])
         .stdin(Stdio::null())
