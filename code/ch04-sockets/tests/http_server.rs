@@ -25,6 +25,14 @@ fn connect(addr: &str) -> TcpStream {
     s
 }
 
+/// Send `request` on a fresh connection and read everything the server sends
+/// until it closes.
+fn exchange(addr: &str, request: &[u8]) -> String {
+    let mut s = connect(addr);
+    s.write_all(request).unwrap();
+    read_all(&s)
+}
+
 /// Everything the server sends until it closes the connection.
 fn read_all(mut s: &TcpStream) -> String {
     let mut out = Vec::new();
@@ -92,9 +100,7 @@ fn pipelined_requests_are_answered_in_order() {
 #[test]
 fn a_malformed_request_line_gets_400_and_a_close() {
     let mut srv = server(2000);
-    let mut s = connect(&srv.addr());
-    s.write_all(b"GET /a b c HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
-    let answer = read_all(&s); // returns only because the server closed
+    let answer = exchange(&srv.addr(), b"GET /a b c HTTP/1.1\r\nHost: x\r\n\r\n"); // returns only because the server closed
     assert!(answer.starts_with("HTTP/1.1 400 Bad Request\r\n"), "{answer}");
     assert!(answer.contains("Connection: close\r\n"), "{answer}");
     srv.wait_for("BadRequest(400)");
@@ -108,9 +114,7 @@ fn a_malformed_request_line_gets_400_and_a_close() {
 fn a_bad_version_and_folded_headers_get_400() {
     let srv = server(2000);
     for bad in [&b"GET / HTTP/9.9\r\n\r\n"[..], b"GET / HTTP/1.2\r\nHost: x\r\n\r\n", b"GET / HTTP/1.1\r\nX-A: 1\r\n folded\r\n\r\n", b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n"] {
-        let mut s = connect(&srv.addr());
-        s.write_all(bad).unwrap();
-        let answer = read_all(&s);
+        let answer = exchange(&srv.addr(), bad);
         assert!(answer.starts_with("HTTP/1.1 400 "), "{bad:?} got {answer}");
     }
 }
@@ -212,9 +216,7 @@ fn smuggling_shapes_and_unsupported_bodies_are_refused() {
         (b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n", "413"),
     ];
     for (req, status) in cases {
-        let mut s = connect(&srv.addr());
-        s.write_all(req).unwrap();
-        let answer = read_all(&s);
+        let answer = exchange(&srv.addr(), req);
         assert!(answer.starts_with(&format!("HTTP/1.1 {status} ")), "{answer}");
     }
 }
@@ -265,9 +267,7 @@ fn head_of(answer: &str) -> &str {
 fn a_response_that_says_connection_close_closes_the_connection() {
     // RFC 9112 §9.6: after sending "close" the server MUST NOT process further requests.
     let srv = server(2000);
-    let mut s = connect(&srv.addr());
-    s.write_all(b"PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
-    let answer = read_all(&s); // returns only when the server closes
+    let answer = exchange(&srv.addr(), b"PUT / HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n"); // returns only when the server closes
     assert!(answer.starts_with("HTTP/1.1 405 "), "{answer}");
     assert!(head_of(&answer).contains("Connection: close"), "{answer}");
     assert_eq!(answer.matches("HTTP/1.1 ").count(), 1, "a request after `Connection: close` was answered: {answer}");
@@ -281,9 +281,7 @@ fn a_405_carries_allow() {
         (&b"DELETE / HTTP/1.1\r\nHost: x\r\n\r\n"[..], "Allow: GET, HEAD\r\n"),
         (b"GET /echo HTTP/1.1\r\nHost: x\r\n\r\n", "Allow: POST\r\n"),
     ] {
-        let mut s = connect(&srv.addr());
-        s.write_all(req).unwrap();
-        let answer = read_all(&s);
+        let answer = exchange(&srv.addr(), req);
         assert!(answer.starts_with("HTTP/1.1 405 ") && head_of(&answer).contains(allow.trim_end()), "{answer}");
     }
 }
@@ -301,16 +299,12 @@ fn a_request_without_host_or_with_two_gets_400() {
         b"GET / HTTP/1.1\r\nHost: a b\r\n\r\n",
         b"GET / HTTP/1.1\r\nHost: a/b\r\n\r\n",
     ] {
-        let mut s = connect(&srv.addr());
-        s.write_all(req).unwrap();
-        let answer = read_all(&s);
+        let answer = exchange(&srv.addr(), req);
         assert!(answer.starts_with("HTTP/1.1 400 "), "{:?} got {answer}", String::from_utf8_lossy(req));
     }
     // HTTP/1.0 had no Host requirement; an empty Host is valid (RFC 9110 §7.2).
     for req in [&b"GET / HTTP/1.0\r\n\r\n"[..], b"GET / HTTP/1.1\r\nHost:\r\nConnection: close\r\n\r\n", b"GET / HTTP/1.1\r\nHost: [::1]:80\r\nConnection: close\r\n\r\n"] {
-        let mut s = connect(&srv.addr());
-        s.write_all(req).unwrap();
-        let answer = read_all(&s);
+        let answer = exchange(&srv.addr(), req);
         assert!(answer.starts_with("HTTP/1.1 200 "), "{:?} got {answer}", String::from_utf8_lossy(req));
     }
 }
@@ -347,9 +341,7 @@ fn an_http_1_0_client_never_gets_a_chunked_response() {
 fn http_1_0_keep_alive_is_answered_with_keep_alive() {
     // An HTTP/1.0 client keeps the connection only if the response says so (RFC 9112 §9.3).
     let srv = server(2000);
-    let mut s = connect(&srv.addr());
-    s.write_all(b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET / HTTP/1.0\r\n\r\n").unwrap();
-    let answer = read_all(&s);
+    let answer = exchange(&srv.addr(), b"GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\nGET / HTTP/1.0\r\n\r\n");
     assert_eq!(answer.matches("HTTP/1.1 200 OK").count(), 2, "{answer}");
     let first = answer.split("Hello World\n").next().unwrap();
     assert!(first.contains("Connection: keep-alive\r\n"), "{answer}");
@@ -360,18 +352,14 @@ fn content_length_must_be_digits_and_duplicates_must_agree() {
     // RFC 9110 §8.6: Content-Length = 1*DIGIT; RFC 9112 §6.3 rule 5: invalid -> 400 and close.
     let srv = server(2000);
     for cl in ["+5", "-5", " 5 5", "5,6", "0x5", "5.0", "", "99999999999999999999999", "５"] {
-        let mut s = connect(&srv.addr());
-        s.write_all(format!("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: {cl}\r\n\r\nhello").as_bytes()).unwrap();
-        let answer = read_all(&s);
+        let answer = exchange(&srv.addr(), format!("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: {cl}\r\n\r\nhello").as_bytes());
         assert!(answer.starts_with("HTTP/1.1 400 "), "Content-Length {cl:?} got {answer}");
     }
     let mut s = connect(&srv.addr());
     s.write_all(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!").unwrap();
     assert!(read_all(&s).starts_with("HTTP/1.1 400 "));
     // Agreeing duplicates are one length (RFC 9110 §8.6 allows either answer; we accept).
-    let mut s = connect(&srv.addr());
-    s.write_all(b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello").unwrap();
-    let answer = read_all(&s);
+    let answer = exchange(&srv.addr(), b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\nContent-Length: 5\r\nConnection: close\r\n\r\nhello");
     assert!(answer.starts_with("HTTP/1.1 200 ") && answer.ends_with("\r\n\r\nhello"), "{answer}");
 }
 
@@ -384,9 +372,7 @@ fn a_transfer_coding_other_than_final_chunked_gets_400() {
         b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n",
         b"POST /echo HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
     ] {
-        let mut s = connect(&srv.addr());
-        s.write_all(req).unwrap();
-        let answer = read_all(&s);
+        let answer = exchange(&srv.addr(), req);
         assert!(answer.starts_with("HTTP/1.1 400 "), "{:?} got {answer}", String::from_utf8_lossy(req));
     }
 }
@@ -408,9 +394,7 @@ fn accept_encoding_is_negotiated_per_rfc_9110() {
         ("", false),
     ];
     for (value, gzip) in cases {
-        let mut s = connect(&srv.addr());
-        s.write_all(format!("GET / HTTP/1.1\r\nHost: x\r\nAccept-Encoding: {value}\r\nConnection: close\r\n\r\n").as_bytes()).unwrap();
-        let answer = read_all(&s);
+        let answer = exchange(&srv.addr(), format!("GET / HTTP/1.1\r\nHost: x\r\nAccept-Encoding: {value}\r\nConnection: close\r\n\r\n").as_bytes());
         assert_eq!(head_of(&answer).contains("Content-Encoding: gzip"), gzip, "Accept-Encoding: {value:?} got {answer}");
     }
 }
@@ -438,9 +422,7 @@ fn an_absolute_form_target_is_accepted() {
 fn every_query_parameter_is_bounded() {
     let srv = server(2000);
     for target in ["/chunked?n=1000001", "/chunked?n=18446744073709551616", "/chunked?n=-1", "/chunked?n=x", "/chunked?n="] {
-        let mut s = connect(&srv.addr());
-        s.write_all(format!("GET {target} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes()).unwrap();
-        let answer = read_all(&s);
+        let answer = exchange(&srv.addr(), format!("GET {target} HTTP/1.1\r\nHost: x\r\n\r\n").as_bytes());
         assert!(answer.starts_with("HTTP/1.1 400 "), "{target} got {}", &answer[..answer.len().min(200)]);
     }
 }
@@ -646,9 +628,7 @@ fn expect_100_continue_gets_100_before_the_body_is_sent() {
     let answer = read_all(&s);
     assert!(answer.starts_with("HTTP/1.1 413 "), "{answer}");
     // An HTTP/1.0 client gets no 100 (RFC 9110 §10.1.1: MUST NOT).
-    let mut s = connect(&srv.addr());
-    s.write_all(b"POST /echo HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\nhello").unwrap();
-    let answer = read_all(&s);
+    let answer = exchange(&srv.addr(), b"POST /echo HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\nhello");
     assert!(answer.starts_with("HTTP/1.1 200 OK\r\n") && answer.ends_with("hello"), "{answer}");
 }
 
@@ -668,9 +648,7 @@ fn a_chunked_request_body_is_decoded_within_the_body_limit() {
         (b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n", "413"),
         (b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n100001\r\n", "413"),
     ] {
-        let mut s = connect(&srv.addr());
-        s.write_all(req).unwrap();
-        let answer = read_all(&s);
+        let answer = exchange(&srv.addr(), req);
         assert!(answer.starts_with(&format!("HTTP/1.1 {status} ")), "{} got {answer}", String::from_utf8_lossy(req));
     }
 }
