@@ -72,12 +72,14 @@ struct Origin {
     label: String,
     file: String,
     mode: &'static str,
-    base: usize,
 }
 
 impl Origin {
+    /// `LABEL|FILE|MODE|BASE`; BASE is the fence's line for code inline in the
+    /// page (snippet line k is page line BASE + k), 0 otherwise.
     fn marker(&self) -> String {
-        format!("// workbook-snippet: {}|{}|{}|{}", self.label, self.file, self.mode, self.base)
+        let base = if self.mode == "page" { self.fence_line } else { 0 };
+        format!("// workbook-snippet: {}|{}|{}|{base}", self.label, self.file, self.mode)
     }
 }
 
@@ -91,13 +93,13 @@ fn origin(source: &Path, fence: &Fence) -> Origin {
     let includes = fence.body.iter().any(|l| l.contains("{{#include") || l.contains("{{#rustdoc_include"));
     match include {
         // Includes mixed with other lines: no line-for-line map, only the fence.
-        None if includes => Origin { fence_line: fence.line, label, file: String::new(), mode: "fence", base: 0 },
+        None if includes => Origin { fence_line: fence.line, label, file: String::new(), mode: "fence" },
         Some(target) => {
             let path = target.split(':').next().unwrap_or(target);
             let file = normalise(&page.parent().unwrap().join(path));
-            Origin { fence_line: fence.line, label, file, mode: "rustdoc_include", base: 0 }
+            Origin { fence_line: fence.line, label, file, mode: "rustdoc_include" }
         }
-        None => Origin { fence_line: fence.line, label, file: page.display().to_string(), mode: "page", base: fence.line },
+        None => Origin { fence_line: fence.line, label, file: page.display().to_string(), mode: "page" },
     }
 }
 

@@ -54,6 +54,7 @@ struct Recording {
 /// that some output line must match, or `N× REGEX`, exactly N lines match.
 /// Under `CI=true` (the reference machine) the output must still match byte
 /// for byte; elsewhere only the facts must hold, and the difference is a note.
+#[derive(Clone)]
 struct Facts {
     why: String,
     rules: Vec<(Option<usize>, Regex)>,
@@ -366,7 +367,7 @@ fn main() {
     let mut trials: Vec<libtest_mimic::Trial> = recordings
         .iter()
         .filter_map(|r| {
-            let facts = Facts::parse(&r.path.with_extension("facts"))?;
+            let facts = r.facts.clone()?;
             let (path, recorded) = (shown(&r.path), normalise(&r.expected));
             Some(libtest_mimic::Trial::test(
                 format!("{path} facts hold on the recording"),

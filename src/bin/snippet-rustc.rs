@@ -89,11 +89,12 @@ impl Origin {
             out.push_str(&rest[..at]);
             let after = &rest[at + needle.len()..];
             let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-            match after[..digits].parse::<usize>().ok().and_then(|n| self.source_line(n)) {
+            let test_line = after[..digits].parse::<usize>().unwrap_or(0);
+            match self.source_line(test_line) {
                 Some(line) => out.push_str(&format!("{}:{line}", self.file)),
                 None => {
-                    let line = after[..digits].parse::<usize>().map_or(0, |n| n.saturating_sub(1));
-                    out.push_str(&format!("{} (line {line} of the snippet)", self.label));
+                    let snippet_line = test_line.saturating_sub(1);
+                    out.push_str(&format!("{} (line {snippet_line} of the snippet)", self.label));
                 }
             }
             rest = &after[digits..];
