@@ -33,6 +33,13 @@ fn exchange(addr: &str, request: &[u8]) -> String {
     read_all(&s)
 }
 
+/// A request on a fresh connection must be answered with `status` ("400").
+#[track_caller]
+fn assert_status(addr: &str, request: &[u8], status: &str) {
+    let answer = exchange(addr, request);
+    assert!(answer.starts_with(&format!("HTTP/1.1 {status} ")), "{:?} got {answer}", String::from_utf8_lossy(request));
+}
+
 /// Everything the server sends until it closes the connection.
 fn read_all(mut s: &TcpStream) -> String {
     let mut out = Vec::new();
@@ -299,13 +306,11 @@ fn a_request_without_host_or_with_two_gets_400() {
         b"GET / HTTP/1.1\r\nHost: a b\r\n\r\n",
         b"GET / HTTP/1.1\r\nHost: a/b\r\n\r\n",
     ] {
-        let answer = exchange(&srv.addr(), req);
-        assert!(answer.starts_with("HTTP/1.1 400 "), "{:?} got {answer}", String::from_utf8_lossy(req));
+        assert_status(&srv.addr(), req, "400");
     }
     // HTTP/1.0 had no Host requirement; an empty Host is valid (RFC 9110 §7.2).
     for req in [&b"GET / HTTP/1.0\r\n\r\n"[..], b"GET / HTTP/1.1\r\nHost:\r\nConnection: close\r\n\r\n", b"GET / HTTP/1.1\r\nHost: [::1]:80\r\nConnection: close\r\n\r\n"] {
-        let answer = exchange(&srv.addr(), req);
-        assert!(answer.starts_with("HTTP/1.1 200 "), "{:?} got {answer}", String::from_utf8_lossy(req));
+        assert_status(&srv.addr(), req, "200");
     }
 }
 
@@ -372,8 +377,7 @@ fn a_transfer_coding_other_than_final_chunked_gets_400() {
         b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, gzip\r\n\r\n",
         b"POST /echo HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
     ] {
-        let answer = exchange(&srv.addr(), req);
-        assert!(answer.starts_with("HTTP/1.1 400 "), "{:?} got {answer}", String::from_utf8_lossy(req));
+        assert_status(&srv.addr(), req, "400");
     }
 }
 
