@@ -122,6 +122,12 @@ fn stdout_is_line_buffered_through_a_pipe() {
     );
 }
 
+/// `text` as one `sh` word, whatever it holds (a checkout's path may have a
+/// space or a quote in it).
+fn sh_quote(text: &str) -> String {
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
 /// Removes the file when dropped, so a failing test leaves nothing behind.
 struct TempFile(PathBuf);
 impl Drop for TempFile {
@@ -144,8 +150,9 @@ fn stdout_buffers_a_terminal_as_it_buffers_a_pipe() {
     )));
     // `test -t 1` makes sure fd 1 really is a terminal inside script.
     let inner = format!(
-        "test -t 1 && strace -o '{}' -e trace=write '{PRINT_BUFFERING}'",
-        report.0.display()
+        "test -t 1 && strace -o {} -e trace=write {}",
+        sh_quote(&report.0.display().to_string()),
+        sh_quote(PRINT_BUFFERING)
     );
     let status = Command::new("script")
         .args(["-qec", &inner, "/dev/null"])

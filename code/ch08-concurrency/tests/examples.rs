@@ -52,9 +52,10 @@ fn thread_view_reports_an_unreadable_proc_instead_of_hanging() {
         eprintln!("skipping: cannot mount over /proc in a private mount namespace (needs root)");
         return;
     }
-    let script = format!("mount -t tmpfs none /proc && exec {}", env!("CARGO_BIN_EXE_thread-view"));
+    // The program's path goes in as $0, not into the script: it may hold a space or a quote.
+    let script = r#"mount -t tmpfs none /proc && exec "$0""#;
     let mut child = Command::new("unshare")
-        .args(["--mount", "--propagation", "private", "sh", "-c", &script])
+        .args(["--mount", "--propagation", "private", "sh", "-c", script, env!("CARGO_BIN_EXE_thread-view")])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
