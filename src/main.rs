@@ -4,10 +4,13 @@
 //!     cargo run -- build          the book as static HTML in ./book
 //!     cargo run -- exercises      which exercises are solved
 //!
-//! Each subcommand lives in the module of the same name.
+//! Each subcommand lives in the module of the same name; `run` is the Run
+//! button's back end (used by `serve`), `logging` the log lines and their
+//! error count.
 
 mod build;
 mod exercises;
+mod logging;
 mod run;
 mod serve;
 
@@ -44,7 +47,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    build::init_logging();
+    logging::init();
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build { dest } => {
