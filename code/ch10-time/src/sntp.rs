@@ -78,7 +78,7 @@ pub struct Packet {
     pub leap: u8,     // LI, 2 bits: 0 no warning, 1/2 leap second today, 3 unsynchronised
     pub version: u8,  // VN, 3 bits: 4
     pub mode: u8,     // 3 bits: 3 client, 4 server
-    pub stratum: u8,  // 0 kiss-o'-death, 1 reference clock, 2.. hops from one
+    pub stratum: u8,  // 0 unspecified (kiss-o'-death), 1 primary, 2..=15 secondary, 16 unsynchronised
     pub poll: i8,     // log2 of the poll interval in seconds
     pub precision: i8, // log2 of the clock's precision in seconds
     pub root_delay: u32,      // 16.16 fixed-point seconds to the reference clock
