@@ -404,6 +404,112 @@ fn a_stale_pid_file_does_not_block_a_restart_but_a_running_daemon_does() {
     second.pidfd = Some(pidfd_open(new_pid).unwrap());
 }
 
+/// A process (not ours) with an fd open on `path`, found through /proc/*/fd.
+fn process_with_open(path: &Path, except: u32) -> Option<u32> {
+    for entry in std::fs::read_dir("/proc").ok()?.flatten() {
+        let Some(pid) = entry.file_name().to_str().and_then(|s| s.parse::<u32>().ok()) else { continue };
+        if pid == except {
+            continue;
+        }
+        let Ok(fds) = std::fs::read_dir(entry.path().join("fd")) else { continue };
+        if fds.flatten().any(|fd| std::fs::read_link(fd.path()).is_ok_and(|target| target == path)) {
+            return Some(pid);
+        }
+    }
+    None
+}
+
+/// Kills and reaps a child (here: strace) on drop.
+struct ChildGuard(Child);
+impl Drop for ChildGuard {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// The pid-file race: instance B opens the pid file, then instance A
+/// (running) removes it on SIGTERM and releases its lock, and only then does
+/// B's flock(2) run. B now holds a lock on a file that no longer has a name,
+/// and instance C, finding no file, creates a new one and locks that: two
+/// daemons, each sure it is the only one. strace delays B's flock by two
+/// seconds (`inject=flock:delay_enter`), which opens the window for certain.
+#[test]
+fn a_start_that_races_a_stopping_daemon_never_leaves_two_instances_running() {
+    if Command::new("strace").arg("-V").output().is_err() {
+        assert!(std::env::var("CI").as_deref() != Ok("true"), "strace is required under CI=true");
+        eprintln!("skipped: strace is not installed");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let pid_file = dir.path().join("daemon.pid");
+    let start = || bin("daemonize").arg("--pid-file").arg(&pid_file).output().unwrap();
+    let launched_pid = |out: &[u8]| number_after(&String::from_utf8_lossy(out), "pid ") as u32;
+
+    // A: running, holding the lock.
+    let mut a = DaemonGuard { pid_file: pid_file.clone(), pidfd: None };
+    let out = start();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let a_pid = launched_pid(&out.stdout);
+    a.pidfd = Some(pidfd_open(a_pid).unwrap());
+
+    // B: started under strace, which holds every flock(2) of B for 2 s.
+    let strace = Command::new("strace")
+        .args(["-f", "-qq", "-o", "/dev/null", "-e", "trace=flock", "-e", "inject=flock:delay_enter=2000000"])
+        .arg(env!("CARGO_BIN_EXE_daemonize"))
+        .arg("--pid-file")
+        .arg(&pid_file)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut strace = ChildGuard(strace);
+    let mut b = DaemonGuard { pid_file: pid_file.clone(), pidfd: None };
+    // Wait until B's daemon has the old file open (its flock is then being delayed).
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let b_pid = loop {
+        if let Some(pid) = process_with_open(&pid_file, a_pid) {
+            break pid;
+        }
+        if let Ok(Some(status)) = strace.0.try_wait() {
+            let mut err = String::new();
+            strace.0.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+            if err.contains("Operation not permitted") {
+                assert!(std::env::var("CI").as_deref() != Ok("true"), "strace cannot trace here: {err}");
+                eprintln!("skipped: strace is not permitted here");
+                return;
+            }
+            panic!("B exited before opening the pid file: {status}: {err}");
+        }
+        assert!(std::time::Instant::now() < deadline, "B never opened the pid file");
+        std::thread::sleep(Duration::from_millis(10));
+    };
+    b.pidfd = Some(pidfd_open(b_pid).unwrap());
+
+    // A stops: it removes the pid file and releases its lock, while B waits in flock.
+    pidfd_send_signal(a.pidfd.as_ref().unwrap(), libc::SIGTERM).unwrap();
+    assert!(wait_readable(a.pidfd.as_ref().unwrap(), Duration::from_secs(10)).unwrap());
+
+    // B's flock now runs. Whatever B concludes, at most one instance may run from here.
+    let mut line = String::new();
+    BufReader::new(strace.0.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let b_running = line.starts_with("daemon started");
+    let c = start();
+    let mut c_guard = DaemonGuard { pid_file: pid_file.clone(), pidfd: None };
+    if c.status.success() {
+        c_guard.pidfd = pidfd_open(launched_pid(&c.stdout)).ok();
+    }
+    assert!(
+        !(b_running && c.status.success()),
+        "two daemons run at once: B ({line:?}, pid {b_pid}) and C ({:?})",
+        String::from_utf8_lossy(&c.stdout)
+    );
+    assert!(b_running, "B should have started once A was gone: {line:?}");
+    // And the file names the instance that runs.
+    assert_eq!(std::fs::read_to_string(&pid_file).unwrap().trim(), b_pid.to_string());
+}
+
 #[test]
 fn std_spawns_with_a_vfork_like_clone_then_execve_then_wait4() {
     if Command::new("strace").arg("-V").output().is_err() {

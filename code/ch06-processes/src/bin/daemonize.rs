@@ -18,8 +18,9 @@ use nix::sys::signal::{SigSet, Signal};
 use nix::sys::stat::{umask, Mode};
 use nix::unistd::{chdir, dup2_stderr, dup2_stdin, dup2_stdout, fork, getpid, pipe, setsid, ForkResult};
 use std::fs::{self, File, OpenOptions};
-use std::io::{Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::os::fd::AsRawFd;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
 fn main() {
@@ -142,26 +143,41 @@ fn become_daemon(pid_file: &Path, ready: &mut File) -> Result<Flock<File>, Strin
 /// `single_instance` builds the same guard.)
 fn lock_pid_file(pid_file: &Path) -> Result<Flock<File>, String> {
     let name = pid_file.display();
-    // No truncate: until we hold the lock, the content is another instance's.
-    let file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(pid_file)
-        .map_err(|e| format!("opening {name}: {e}"))?;
-    let mut lock = match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
-        Ok(lock) => lock,
-        Err((mut file, Errno::EWOULDBLOCK)) => {
-            let mut pid = String::new();
-            let _ = file.read_to_string(&mut pid); // only for the message
-            return Err(format!("already running: pid {} holds the lock on {name}", pid.trim()));
+    loop {
+        // No truncate: until we hold the lock, the content is another instance's.
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(pid_file)
+            .map_err(|e| format!("opening {name}: {e}"))?;
+        let mut lock = match Flock::lock(file, FlockArg::LockExclusiveNonblock) {
+            Ok(lock) => lock,
+            Err((mut file, Errno::EWOULDBLOCK)) => {
+                let mut pid = String::new();
+                let _ = file.read_to_string(&mut pid); // only for the message
+                return Err(format!("already running: pid {} holds the lock on {name}", pid.trim()));
+            }
+            Err((_, e)) => return Err(format!("flock {name}: {e}")),
+        };
+        // Between our open and our flock, the previous holder may have
+        // removed the file on its way out (it does so while still holding
+        // the lock). Then we hold a lock on a file with no name, and a new
+        // instance would create and lock a fresh one. So the lock counts
+        // only if the path still names the very inode we locked: compare
+        // fstat(2) of our fd with stat(2) of the path, and start over if not.
+        let ours = lock.metadata().map_err(|e| format!("fstat {name}: {e}"))?;
+        match fs::metadata(pid_file) {
+            Ok(now) if (now.dev(), now.ino()) == (ours.dev(), ours.ino()) => {}
+            Ok(_) => continue, // replaced by a newer file
+            Err(e) if e.kind() == ErrorKind::NotFound => continue, // removed
+            Err(e) => return Err(format!("stat {name}: {e}")),
         }
-        Err((_, e)) => return Err(format!("flock {name}: {e}")),
-    };
-    lock.set_len(0).map_err(|e| format!("truncating {name}: {e}"))?;
-    writeln!(*lock, "{}", getpid()).map_err(|e| format!("writing {name}: {e}"))?;
-    Ok(lock)
+        lock.set_len(0).map_err(|e| format!("truncating {name}: {e}"))?;
+        writeln!(*lock, "{}", getpid()).map_err(|e| format!("writing {name}: {e}"))?;
+        return Ok(lock);
+    }
 }
 // ANCHOR_END: pid-file
 
@@ -192,7 +208,10 @@ fn wait_for_term(pid_file: &Path, lock: Flock<File>) -> Result<(), String> {
             Err(_) => break,
         }
     }
-    // Remove the file while still holding the lock, then release it.
+    // Remove the file while still holding the lock, then release it. An
+    // instance that opened the file just before will find, once it gets the
+    // lock, that the path no longer names it, and start over (see
+    // lock_pid_file).
     let _ = fs::remove_file(pid_file);
     drop(lock);
     Ok(())
