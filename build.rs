@@ -31,9 +31,11 @@ fn main() {
 
     let mut pages = Vec::new();
     let mut line_maps = Vec::new();
+    let mut in_book = Vec::new();
     for item in expanded.iter() {
         let BookItem::Chapter(chapter) = item else { continue };
         let Some(source) = &chapter.source_path else { continue };
+        in_book.push(root.join("chapters").join(source));
         let page = out_dir.join(flat_name(source));
         write_if_changed(&page, &chapter.content);
         let original = fs::read_to_string(root.join("chapters").join(source)).unwrap();
@@ -52,7 +54,66 @@ fn main() {
         pages.push(page);
     }
     skeptic::generate_doc_tests(&pages);
-    name_tests_by_source_line(&out_dir.parent().unwrap().join("skeptic-tests.rs"), &line_maps);
+    let mut problems = pages_outside_the_book(&root, &in_book);
+    let tests = out_dir.parent().unwrap().join("skeptic-tests.rs");
+    problems.extend(name_tests_by_source_line(&tests, &line_maps));
+    if !problems.is_empty() {
+        let mut text = fs::read_to_string(&tests).unwrap();
+        text.push_str(&failing_tests(&problems));
+        write_if_changed(&tests, &text);
+    }
+}
+
+/// Something wrong with how a page's snippets become tests: the stem of the
+/// test names it would have had, and what is wrong.
+struct Problem {
+    stem: String,
+    message: String,
+}
+
+/// A page under chapters/ with ```rust fences that SUMMARY.md does not list:
+/// mdBook never reads it, so its snippets would silently go untested.
+fn pages_outside_the_book(root: &Path, in_book: &[PathBuf]) -> Vec<Problem> {
+    let chapters = root.join("chapters");
+    let mut problems = Vec::new();
+    let mut dirs = vec![chapters.clone()];
+    while let Some(dir) = dirs.pop() {
+        let Ok(entries) = fs::read_dir(&dir) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = path.file_name().unwrap_or_default().to_string_lossy().into_owned();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if name.ends_with(".md") && !name.ends_with(".skt.md") && name != "SUMMARY.md" && !in_book.contains(&path) {
+                let fences = fs::read_to_string(&path).map(|t| fence_lines(&t).len()).unwrap_or(0);
+                if fences > 0 {
+                    let source = path.strip_prefix(&chapters).unwrap();
+                    problems.push(Problem {
+                        stem: test_name_stem(Path::new(&flat_name(source))),
+                        message: format!(
+                            "chapters/{} has {fences} ```rust snippet(s) but chapters/SUMMARY.md does not list the page, \
+                             so mdBook never reads it and its snippets are never tested: add it to SUMMARY.md",
+                            source.display()
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    problems
+}
+
+/// One failing test per problem, named so that the page's own fast command
+/// (`cargo test --test skeptic <page stem>`) runs it too.
+fn failing_tests(problems: &[Problem]) -> String {
+    let mut text = String::from("\n// Problems build.rs found with the book's pages: each one fails.\n");
+    for (n, problem) in problems.iter().enumerate() {
+        text.push_str(&format!(
+            "#[test] fn {}_page_problem_{n}() {{ panic!(\"{{}}\", {:?}); }}\n",
+            problem.stem, problem.message
+        ));
+    }
+    text
 }
 
 /// One page of the book: the stem of its test names, the lines of its
@@ -125,17 +186,34 @@ fn normalise(path: &Path) -> String {
 /// give its code a first line that says where it comes from; and run it
 /// through `snippet::run_test` (tests/skeptic.rs), which names that place
 /// when the snippet fails.
-fn name_tests_by_source_line(tests: &Path, pages: &[Page]) {
+///
+/// A test whose fence cannot be found, and a page whose fences produced no
+/// test at all, are returned as problems (each becomes a failing test).
+fn name_tests_by_source_line(tests: &Path, pages: &[Page]) -> Vec<Problem> {
     let generated = fs::read_to_string(tests).unwrap();
     let mut renamed = String::with_capacity(generated.len());
     let mut current: Option<&Origin> = None;
+    let mut problems = Vec::new();
+    let mut tested = vec![0usize; pages.len()];
     for line in generated.split_inclusive('\n') {
         if line.starts_with("#[test] fn ") {
             current = find_origin(line, pages);
             match current {
-                Some(origin) => renamed.push_str(&rename(line, origin.fence_line)),
+                Some(origin) => {
+                    renamed.push_str(&rename(line, origin.fence_line));
+                    if let Some(i) = pages.iter().position(|p| p.origins.iter().any(|o| std::ptr::eq(o, origin))) {
+                        tested[i] += 1;
+                    }
+                }
                 None => {
-                    println!("cargo:warning=no source line found for the snippet test `{}`", line.trim());
+                    let name = line["#[test] fn ".len()..].split("()").next().unwrap_or("").to_string();
+                    problems.push(Problem {
+                        stem: name.clone(),
+                        message: format!(
+                            "build.rs could not find the chapter line of the snippet skeptic named `{name}` \
+                             (its name carries a line of the expanded page, not of the file you edit)"
+                        ),
+                    });
                     renamed.push_str(line);
                 }
             }
@@ -148,6 +226,19 @@ fn name_tests_by_source_line(tests: &Path, pages: &[Page]) {
         }
     }
     write_if_changed(tests, &renamed);
+    for (page, count) in pages.iter().zip(tested) {
+        if count < page.origins.len() {
+            let missing: Vec<&str> = page.origins.iter().map(|o| o.label.as_str()).collect();
+            problems.push(Problem {
+                stem: page.stem.clone(),
+                message: format!(
+                    "{} ```rust fence(s) on this page but only {count} snippet test(s) were generated: {missing:?}",
+                    page.origins.len()
+                ),
+            });
+        }
+    }
+    problems
 }
 
 fn find_origin<'a>(line: &str, pages: &'a [Page]) -> Option<&'a Origin> {

@@ -5,6 +5,9 @@
 //! A failure starts with the chapter file and line of the snippet's fence;
 //! rustc's errors point into the file you edit. `WORKBOOK_SHOW_RUSTC=1` also
 //! prints the rustc command skeptic ran.
+//! A page whose snippets would go untested (not in SUMMARY.md, or a fence
+//! skeptic made no test of) is a failing test named after the page, so the
+//! page's fast command above reports it too.
 
 mod snippet {
     use std::cell::Cell;
