@@ -161,6 +161,25 @@ fn huge_pages_reports_the_policy_and_small_pages_fault_one_by_one() {
     // fragmented), but they can only ever save faults.
     assert!(huge <= small + 50, "{text}");
     assert!(text.contains("zone"), "buddyinfo printed: {text}");
+    // Where mmap put three 8 MiB mappings (KiB past a 2 MiB boundary). From
+    // Linux 6.7 on, the kernel aligns an anonymous mapping of that length
+    // to 2 MiB (since 6.12 only lengths that are a multiple of 2 MiB).
+    let starts: Vec<u64> = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("8192 KiB:"))
+        .unwrap_or_else(|| panic!("no line for the 8 MiB mappings: {text}"))
+        .split(':')
+        .nth(1)
+        .unwrap_or_default()
+        .split_whitespace()
+        .filter_map(|n| n.parse().ok())
+        .collect();
+    assert_eq!(starts.len(), 3, "{text}");
+    let release = std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default();
+    let mut version = release.split(|c: char| !c.is_ascii_digit()).filter_map(|n| n.parse::<u32>().ok());
+    if (version.next().unwrap_or(0), version.next().unwrap_or(0)) >= (6, 7) {
+        assert_eq!(starts, [0, 0, 0], "kernel {release}: 8 MiB mappings not 2 MiB-aligned: {text}");
+    }
     if text.contains("[always]") || text.contains("[madvise]") {
         let added = number_on(&text, "HugePage ", " kB");
         assert_eq!(added % 2048, 0, "{text}");

@@ -9,10 +9,12 @@
 //! show why a huge page is not always available (fragmentation).
 //!
 //! A huge page covers an aligned 2 MiB of *virtual* addresses too, and mmap
-//! only promises page alignment (recent kernels align a large anonymous
-//! mapping to 2 MiB by themselves, older ones do not). So we map 2 MiB more
-//! than we need and touch an aligned 8 MiB window inside: four whole huge
-//! pages on any kernel.
+//! only promises page alignment (since Linux 6.7 the kernel aligns some
+//! anonymous mappings to 2 MiB by itself: since 6.12 those whose length is a
+//! multiple of 2 MiB; older kernels none). So we map 2 MiB more than we need
+//! and touch an aligned 8 MiB window inside: four whole huge pages on any
+//! kernel. Then it maps three areas of 8 MiB and three of 8 MiB + 4 KiB and
+//! prints where each starts relative to a 2 MiB boundary.
 //!
 //! Run: cargo run -p ch09-memory --bin huge-pages
 //! Look for: ~2048 faults with 4 KiB pages, a handful with huge pages, and
@@ -55,6 +57,14 @@ fn run() -> Result<(), String> {
         if matches!(advice, Advice::HugePage) && huge == 0 && !policy.contains("[never]") {
             println!("  no huge page obtained: no free 2 MiB block, or compaction gave up");
         }
+    }
+    println!("start of a new anonymous mapping, modulo 2 MiB (three of each, kept):");
+    for len in [LEN, LEN + page_size()] {
+        let maps = (0..3)
+            .map(|_| MmapMut::map_anon(len).map_err(|e| format!("mmap {len} bytes: {e}")))
+            .collect::<Result<Vec<_>, _>>()?;
+        let starts: Vec<String> = maps.iter().map(|m| format!("{:>4} KiB", (m.as_ptr() as usize % HUGE) >> 10)).collect();
+        println!("  {:>5} KiB: {}", len >> 10, starts.join("  "));
     }
     let buddy = fs::read_to_string("/proc/buddyinfo").map_err(|e| format!("reading /proc/buddyinfo: {e}"))?;
     println!("free blocks of 4K 8K 16K ... 4M (order 0..10) in /proc/buddyinfo:");
