@@ -3,12 +3,14 @@
 //!     cargo run -- serve          the book at http://127.0.0.1:3000, Run buttons working
 //!     cargo run -- build          the book as static HTML in ./book
 //!     cargo run -- exercises      which exercises are solved
+//!     cargo run -- check [PATH]   the tests an edit affects, and only those
 //!
 //! Each subcommand lives in the module of the same name; `run` is the Run
 //! button's back end (used by `serve`), `logging` the log lines and their
 //! error count.
 
 mod build;
+mod check;
 mod exercises;
 mod logging;
 mod run;
@@ -39,6 +41,14 @@ enum Command {
     },
     /// Serve the book, rebuild and reload it on every change, and run snippets.
     Serve(serve::Options),
+    /// Run only the tests that the changed files (or the files named) affect.
+    Check {
+        /// Files, folders or chapters (`ch06`); default: what git reports as changed.
+        paths: Vec<String>,
+        /// Print the commands without running them.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// List the exercises and whether your answers pass their tests.
     Exercises {
         /// Only this chapter, e.g. `ch01` or `ch01-io-traits`.
@@ -57,6 +67,7 @@ fn main() -> ExitCode {
             })
         }
         Command::Serve(options) => serve::serve(&cli.root, options),
+        Command::Check { paths, dry_run } => check::check(&cli.root, &paths, dry_run),
         Command::Exercises { chapter } => exercises::report(&cli.root, chapter.as_deref()),
     };
     match result {
