@@ -1,9 +1,9 @@
 //! A classic SysV daemon, step by step: fork and let the parent return to
 //! the shell; setsid(2) to leave the terminal's session; fork again so the
 //! daemon is not a session leader and can never reacquire a controlling
-//! terminal; chdir("/") so it pins no mount; umask; stdin/stdout/stderr to
-//! /dev/null; a pid file, locked with flock(2) so a second instance is
-//! refused and a stale file (after kill -9) is not. It then waits for
+//! terminal; close inherited fds; chdir("/") so it pins no mount; umask; a
+//! pid file, locked with flock(2) so a second instance is refused and a
+//! stale file (after kill -9) is not; stdin/stdout/stderr to /dev/null. It then waits for
 //! SIGTERM, removes the pid file and exits. (Today, under systemd, write none of this: see the chapter.)
 //!
 //! Run: cargo run -p ch06-processes --bin daemonize -- --pid-file /tmp/ch06.pid
