@@ -98,7 +98,7 @@ fn strace_available() -> bool {
     let found = Command::new("strace").arg("-V").stdout(Stdio::null()).stderr(Stdio::null()).status().is_ok();
     if !found {
         assert!(std::env::var("CI").as_deref() != Ok("true"), "strace is required when CI=true");
-        eprintln!("skipping: strace is not installed (apt install strace)");
+        std::io::Write::write_all(&mut std::io::stderr(), format!("SKIPPED: strace is not installed (apt install strace)\n").as_bytes()).unwrap_or(());
     }
     found
 }
@@ -123,7 +123,7 @@ fn check_strace_recording(file: &str) {
     if String::from_utf8_lossy(&out.stdout).contains("Operation not permitted") {
         // ptrace forbidden (some containers): strace cannot work at all here.
         assert!(std::env::var("CI").as_deref() != Ok("true"), "strace cannot trace in CI: {out:?}");
-        eprintln!("skipping: strace may not trace here");
+        std::io::Write::write_all(&mut std::io::stderr(), format!("SKIPPED: strace may not trace here\n").as_bytes()).unwrap_or(());
         return;
     }
     assert_eq!(String::from_utf8_lossy(&out.stdout), expected, "{file}: output differs from the recording");
@@ -246,7 +246,7 @@ fn the_go_counterpart_of_io_bench_runs() {
     let go = Command::new("go").arg("version").stdout(Stdio::null()).stderr(Stdio::null()).status();
     if go.is_err() {
         assert!(std::env::var("CI").as_deref() != Ok("true"), "go is required when CI=true");
-        eprintln!("skipping: go is not installed");
+        std::io::Write::write_all(&mut std::io::stderr(), format!("SKIPPED: go is not installed (apt install golang-go, or go.dev/dl)\n").as_bytes()).unwrap_or(());
         return;
     }
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("go");

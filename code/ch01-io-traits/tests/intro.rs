@@ -43,7 +43,7 @@ fn usable(tool: &str, probe: &[&str]) -> bool {
         if std::env::var("CI").as_deref() == Ok("true") {
             panic!("{msg}; CI must install it");
         }
-        eprintln!("skipping: {msg}");
+        std::io::Write::write_all(&mut std::io::stderr(), format!("SKIPPED: {msg}\n").as_bytes()).unwrap_or(());
     }
     ok
 }
@@ -185,7 +185,7 @@ fn gdb_backtrace_at_the_write_syscall_goes_through_stdout() {
         if std::env::var("CI").as_deref() == Ok("true") {
             panic!("{msg}\n{text}\n{}", String::from_utf8_lossy(&out.stderr));
         }
-        eprintln!("skipping: {msg}");
+        std::io::Write::write_all(&mut std::io::stderr(), format!("SKIPPED: {msg}\n").as_bytes()).unwrap_or(());
         return;
     }
     let frames: Vec<&str> = text.lines().filter(|l| l.starts_with('#')).collect();

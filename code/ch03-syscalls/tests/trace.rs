@@ -256,7 +256,7 @@ fn optional_tool(tool: &str) -> Option<String> {
         Some(p) => Some(p.to_string_lossy().into_owned()),
         None if std::env::var("CI").as_deref() == Ok("true") => panic!("{tool} is not installed (required when CI=true)"),
         None => {
-            eprintln!("skipping: {tool} is not installed");
+            std::io::Write::write_all(&mut std::io::stderr(), format!("SKIPPED: {tool} is not installed; install it to run this test\n").as_bytes()).unwrap_or(());
             None
         }
     }
@@ -282,7 +282,7 @@ fn the_syscall_table_agrees_with_the_installed_header() {
     let text = match std::fs::read_to_string(header) {
         Ok(text) => text,
         Err(e) if std::env::var("CI").as_deref() == Ok("true") => panic!("reading {header}: {e} (required when CI=true)"),
-        Err(e) => return eprintln!("skipping: reading {header}: {e} (install linux-libc-dev)"),
+        Err(e) => return std::io::Write::write_all(&mut std::io::stderr(), format!("SKIPPED: reading {header}: {e} (install linux-libc-dev)\n").as_bytes()).unwrap_or(()),
     };
     let mut checked = 0;
     for line in text.lines() {

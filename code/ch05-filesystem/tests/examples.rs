@@ -36,7 +36,7 @@ fn files_basics_shows_each_open_mode_and_cleans_up() {
 fn rename_across_file_systems_fails_with_exdev_and_falls_back_to_copy() {
     let (a, b) = (Path::new("/dev/shm"), std::env::temp_dir());
     if !a.is_dir() {
-        eprintln!("skipping: no /dev/shm on this machine");
+        std::io::Write::write_all(&mut std::io::stderr(), format!("SKIPPED: no /dev/shm on this machine\n").as_bytes()).unwrap_or(());
         return;
     }
     let text = stdout(env!("CARGO_BIN_EXE_rename-across"), &[a.to_str().unwrap(), b.to_str().unwrap()]);

@@ -91,7 +91,7 @@ mod atomic_write {
     fn fsyncs_the_temp_file_before_the_rename_and_the_directory_after() {
         let skip = |why: String| {
             assert!(std::env::var("CI").as_deref() != Ok("true"), "CI=true, but {why}");
-            eprintln!("skipping the strace check: {why}");
+            std::io::Write::write_all(&mut std::io::stderr(), format!("SKIPPED: the strace check: {why}\n").as_bytes()).unwrap_or(());
         };
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().canonicalize().unwrap(); // strace -y prints resolved paths

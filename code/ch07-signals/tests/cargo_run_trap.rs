@@ -82,7 +82,7 @@ fn go_available() -> bool {
             std::env::var("CI").as_deref() != Ok("true"),
             "CI=true but `go` is not installed"
         );
-        eprintln!("skipping: `go` is not installed");
+        std::io::Write::write_all(&mut std::io::stderr(), format!("SKIPPED: `go` is not installed (apt install golang-go, or go.dev/dl)\n").as_bytes()).unwrap_or(());
     }
     found
 }

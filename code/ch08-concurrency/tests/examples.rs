@@ -20,7 +20,7 @@ fn have(tool: &str) -> bool {
     let found = Command::new(tool).arg(version).output().is_ok_and(|o| o.status.success());
     if !found {
         assert!(std::env::var("CI").as_deref() != Ok("true"), "{tool} is required when CI=true");
-        eprintln!("skipping: {tool} is not installed");
+        std::io::Write::write_all(&mut std::io::stderr(), format!("SKIPPED: {tool} is not installed; install it to run this test\n").as_bytes()).unwrap_or(());
     }
     found
 }
@@ -49,7 +49,7 @@ fn thread_view_reports_an_unreadable_proc_instead_of_hanging() {
         .args(["--mount", "--propagation", "private", "sh", "-c", "mount -t tmpfs none /proc"])
         .output();
     if !probe.is_ok_and(|o| o.status.success()) {
-        eprintln!("skipping: cannot mount over /proc in a private mount namespace (needs root)");
+        std::io::Write::write_all(&mut std::io::stderr(), format!("SKIPPED: cannot mount over /proc in a private mount namespace (needs root)\n").as_bytes()).unwrap_or(());
         return;
     }
     // The program's path goes in as $0, not into the script: it may hold a space or a quote.
@@ -210,7 +210,7 @@ fn gdb_shows_both_threads_stuck_in_the_deadlock() {
     gdb.stderr.take().unwrap().read_to_string(&mut err).unwrap();
     if err.contains("ptrace: Operation not permitted") || err.contains("Could not trace") {
         assert!(std::env::var("CI").as_deref() != Ok("true"), "gdb may not trace here: {err}");
-        eprintln!("skipping: gdb may not trace processes here: {err}");
+        std::io::Write::write_all(&mut std::io::stderr(), format!("SKIPPED: gdb may not trace processes here: {err}\n").as_bytes()).unwrap_or(());
         return;
     }
     assert!(status.success(), "gdb failed: {seen}{err}");

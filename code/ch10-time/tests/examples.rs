@@ -17,7 +17,7 @@ fn have(tool: &str) -> bool {
     let found = Command::new(tool).arg("-V").output().is_ok_and(|o| o.status.success());
     if !found {
         assert!(std::env::var("CI").as_deref() != Ok("true"), "{tool} is required when CI=true");
-        eprintln!("skipping: {tool} is not installed");
+        std::io::Write::write_all(&mut std::io::stderr(), format!("SKIPPED: {tool} is not installed; install it to run this test\n").as_bytes()).unwrap_or(());
     }
     found
 }
@@ -267,7 +267,7 @@ fn the_go_side_sleeps_under_the_same_slack_as_the_rust_rows_it_is_compared_with(
     let go = Command::new("go").arg("version").output().is_ok_and(|o| o.status.success());
     if !go {
         assert!(std::env::var("CI").as_deref() != Ok("true"), "go is required when CI=true");
-        eprintln!("skipping: go is not installed");
+        std::io::Write::write_all(&mut std::io::stderr(), format!("SKIPPED: go is not installed (apt install golang-go, or go.dev/dl)\n").as_bytes()).unwrap_or(());
         return;
     }
     let out = std::thread::spawn(|| {

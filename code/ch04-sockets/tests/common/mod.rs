@@ -103,6 +103,6 @@ pub fn have_tool(name: &str) -> bool {
     if std::env::var("CI").is_ok_and(|v| v == "true") {
         panic!("{name} is not installed (required when CI=true)");
     }
-    eprintln!("skipping: {name} is not installed");
+    std::io::Write::write_all(&mut std::io::stderr(), format!("SKIPPED: {name} is not installed; install it to run this test\n").as_bytes()).unwrap_or(());
     false
 }

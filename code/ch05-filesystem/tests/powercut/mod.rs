@@ -42,7 +42,7 @@ fn skip(why: String) -> Option<PowerCut> {
     if std::env::var("CI").as_deref() == Ok("true") {
         panic!("CI=true, but the power-cut test cannot run: {why}");
     }
-    eprintln!("skipping the power-cut test: {why} (it needs root, mkfs.ext4 and a loop device)");
+    std::io::Write::write_all(&mut std::io::stderr(), format!("SKIPPED: the power-cut test: {why} (it needs root, mkfs.ext4 and a loop device)\n").as_bytes()).unwrap_or(());
     None
 }
 
