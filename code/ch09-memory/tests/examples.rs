@@ -240,7 +240,8 @@ fn the_zip_we_write_is_one_unzip_accepts_and_we_list_a_file_by_path() {
 #[test]
 fn a_zip64_archive_is_named_instead_of_misread() {
     // Over 4 GiB a zip stores 0xFFFFFFFF in the EOCD's directory offset and
-    // the real one in a Zip64 record (APPNOTE 4.3.14): mark ours that way.
+    // the real one in the Zip64 EOCD record (APPNOTE 4.3.14), found through
+    // the locator before the EOCD (4.3.15): mark ours that way.
     let mut zip = ch09_memory::zip::stored_zip(&[("a.txt", b"abc")], "");
     let eocd = zip.len() - 22;
     zip[eocd + 16..eocd + 20].copy_from_slice(&[0xFF; 4]);

@@ -57,8 +57,9 @@ fn list(zip: &[u8]) -> Result<Vec<Entry>, String> {
     let cd_size = u32_at(zip, eocd + 12)? as usize;
     let cd_offset = u32_at(zip, eocd + 16)? as usize;
     let comment_len = u16_at(zip, eocd + 20)? as usize;
-    // Over 4 GiB or 65 535 entries these fields hold all ones and the real
-    // values sit in a Zip64 record before the EOCD (APPNOTE 4.3.14).
+    // Over 4 GiB or 65 535 entries these fields hold all ones; the Zip64 EOCD
+    // locator just before the EOCD (APPNOTE 4.3.15) points at the Zip64 EOCD
+    // record (4.3.14) that holds the real values.
     if count == 0xFFFF || cd_size == 0xFFFF_FFFF || cd_offset == 0xFFFF_FFFF {
         return Err("a Zip64 archive (over 4 GiB or 65 535 entries): this reader does not follow the Zip64 record".into());
     }
