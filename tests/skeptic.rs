@@ -29,10 +29,31 @@ mod snippet {
             std::env::set_var("WORKBOOK_RUSTC", real);
             std::env::set_var("WORKBOOK_ROOT", root);
             std::env::set_var("RUSTC", env!("CARGO_BIN_EXE_snippet-rustc"));
+            forget_a_stale_dependency_cache();
             install_short_failures();
         });
         FENCE.with(|f| f.set(fence));
         skeptic::rt::run_test(root, out_dir, target, code);
+    }
+
+    /// skeptic caches which rlib of each dependency to link in
+    /// `<profile dir>/.skeptic-cache`, keyed by Cargo.toml's and Cargo.lock's
+    /// mtimes. A chapter library rebuilt under a new hash (its features or
+    /// dependencies changed) leaves the old rlib in place, and the cache
+    /// keeps pointing at it: snippets then fail with "found possibly newer
+    /// version of crate". Every such rebuild relinks this test binary, so a
+    /// cache older than the binary is dropped and skeptic rescans.
+    fn forget_a_stale_dependency_cache() {
+        let Ok(exe) = std::env::current_exe() else { return };
+        // <profile>/deps/skeptic-<hash>
+        let Some(profile) = exe.parent().and_then(|deps| deps.parent()) else { return };
+        let cache = profile.join(".skeptic-cache");
+        let modified = |p: &std::path::Path| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+        if let (Some(cached), Some(built)) = (modified(&cache), modified(&exe)) {
+            if cached < built {
+                let _ = std::fs::remove_file(&cache);
+            }
+        }
     }
 
     /// skeptic's panic message is the whole rustc command line (hundreds of
