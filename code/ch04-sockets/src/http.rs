@@ -146,7 +146,7 @@ impl Server {
             // One thread per connection, up to a limit: past it, a short 503.
             if self.stop.active.fetch_add(1, Ordering::SeqCst) >= self.config.max_connections {
                 self.stop.active.fetch_sub(1, Ordering::SeqCst);
-                refuse_busy(&stream);
+                refuse(stream, BUSY);
                 continue;
             }
             let (config, stop) = (Arc::clone(&self.config), self.stop.clone());
@@ -176,12 +176,83 @@ enum Closed {
     Stopped,
 }
 
-/// Answers a connection over the limit from the accept loop itself, so it
-/// must not block: a 503 that fits in the empty send buffer, then close.
-fn refuse_busy(stream: &TcpStream) {
-    let _ = stream.set_write_timeout(Some(Duration::from_millis(100)));
-    let _ = (&*stream).write_all(b"HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 5\r\n\r\nbusy\n");
+/// What a connection over the limit gets.
+const BUSY: &[u8] = b"HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 5\r\n\r\nbusy\n";
+
+// ANCHOR: refuse
+/// Refused connections lingering at once; past this many, one is closed at once.
+const MAX_LINGERING: usize = 256;
+
+/// Answers a connection over the limit with `answer` and closes it, from the
+/// accept loop, which must not block. The client has usually sent its
+/// request already (or will, any moment): closing at once, with it unread
+/// or still to come, would make the kernel answer with a RST (see
+/// `linger_close`). So the socket goes to one "closer" thread, which writes
+/// the answer and lingers on every refused socket at once.
+pub fn refuse(stream: TcpStream, answer: &'static [u8]) {
+    type Refused = (TcpStream, &'static [u8]);
+    static CLOSER: OnceLock<Option<SyncSender<Refused>>> = OnceLock::new();
+    let closer = CLOSER.get_or_init(|| {
+        let (tx, rx) = mpsc::sync_channel(64);
+        thread::Builder::new().name("closer".into()).spawn(move || close_refused(rx)).ok().map(|_| tx)
+    });
+    // try_send never blocks. If the closer is far behind (or never started),
+    // this client gets its answer and a plain close: a RST is then possible.
+    let Some(tx) = closer else {
+        answer_and_close(&stream, answer);
+        return;
+    };
+    if let Err(TrySendError::Full((s, a)) | TrySendError::Disconnected((s, a))) = tx.try_send((stream, answer)) {
+        answer_and_close(&s, a);
+    }
 }
+
+/// Writes `answer` without blocking (it fits in the empty send buffer of a
+/// new socket) and sends FIN after it.
+fn answer_and_close(stream: &TcpStream, answer: &[u8]) -> bool {
+    let ok = stream.set_nonblocking(true).is_ok() && (&*stream).write(answer).is_ok_and(|n| n == answer.len());
+    let _ = stream.shutdown(std::net::Shutdown::Write);
+    ok
+}
+
+/// The closer thread: each refused socket gets its answer and FIN, then,
+/// every 10 ms, a non-blocking read that drops what the client sent, until
+/// the client closes, 1 s passes or 256 KiB came. Then it is closed.
+fn close_refused(rx: mpsc::Receiver<(TcpStream, &'static [u8])>) {
+    let mut lingering: Vec<(TcpStream, Instant, usize)> = Vec::new();
+    loop {
+        let next = if lingering.is_empty() {
+            rx.recv().map_err(|_| mpsc::RecvTimeoutError::Disconnected)
+        } else {
+            rx.recv_timeout(Duration::from_millis(10))
+        };
+        match next {
+            Ok((stream, answer)) => {
+                if answer_and_close(&stream, answer) && lingering.len() < MAX_LINGERING {
+                    lingering.push((stream, Instant::now() + Duration::from_secs(1), 0));
+                }
+            }
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+            Err(mpsc::RecvTimeoutError::Disconnected) if lingering.is_empty() => return,
+            Err(mpsc::RecvTimeoutError::Disconnected) => thread::sleep(Duration::from_millis(10)),
+        }
+        let now = Instant::now();
+        // Keep a socket while it has nothing more to read yet; dropping it closes it.
+        lingering.retain_mut(|(stream, deadline, total)| {
+            let mut sink = [0u8; 4096];
+            loop {
+                match (&*stream).read(&mut sink) {
+                    Ok(0) => return false, // the client's FIN: it has all we sent
+                    Ok(n) if *total + n < 256 * 1024 => *total += n,
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => return now < *deadline,
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                    Ok(_) | Err(_) => return false,
+                }
+            }
+        });
+    }
+}
+// ANCHOR_END: refuse
 
 // ANCHOR: log
 /// Log lines wait here for the logger thread; past this many, new ones are dropped.
@@ -615,7 +686,7 @@ fn serve_connection(stream: &TcpStream, peer: &str, config: &Config, stop: &Stop
                     out.get_mut().start(config.timeout);
                     write_error(&mut out, status, why)?;
                     out.flush()?;
-                    linger_close(stream);
+                    linger_close(stream, 256 * 1024);
                     return Ok(Closed::BadRequest(status));
                 }
                 Parsed::Partial => {
@@ -645,7 +716,7 @@ fn serve_connection(stream: &TcpStream, peer: &str, config: &Config, stop: &Stop
             Err((status, why)) => {
                 write_error(&mut out, status, why)?;
                 out.flush()?;
-                linger_close(stream);
+                linger_close(stream, 256 * 1024);
                 return Ok(Closed::BadRequest(status));
             }
         };
@@ -677,13 +748,13 @@ fn serve_connection(stream: &TcpStream, peer: &str, config: &Config, stop: &Stop
 /// client's unread bytes sit in our receive queue, the kernel answers with a
 /// RST, and the client may see "connection reset" instead of our 400/431.
 /// So: send FIN first (shutdown(SHUT_WR)), then read and drop what the client
-/// still sends, for a bounded time and amount.
-fn linger_close(stream: &TcpStream) {
+/// still sends, for at most a second and `max` bytes.
+pub fn linger_close(stream: &TcpStream, max: usize) {
     let _ = stream.shutdown(std::net::Shutdown::Write);
     let deadline = Instant::now() + Duration::from_secs(1);
     let mut sink = [0u8; 4096];
     let mut total = 0;
-    while total < 256 * 1024 {
+    while total < max {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
             break;

@@ -199,11 +199,10 @@ impl Server {
             };
             if self.active.fetch_add(1, Ordering::SeqCst) >= self.max_connections {
                 self.active.fetch_sub(1, Ordering::SeqCst);
-                // From the accept loop, so it must not block: one short line
-                // fits in the empty send buffer. -32000..-32099 are the codes
+                // Answered and closed off the accept loop, with a lingering
+                // close, as the HTTP server does. -32000..-32099 are the codes
                 // the spec leaves to the server.
-                let _ = stream.set_write_timeout(Some(Duration::from_millis(100)));
-                let _ = (&stream).write_all(b"{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32000,\"message\":\"server busy\"},\"id\":null}\n");
+                ch04_sockets::http::refuse(stream, b"{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32000,\"message\":\"server busy\"},\"id\":null}\n");
                 continue;
             }
             let (stopping, served, active, addr, timeout) = (self.stopping.clone(), self.served.clone(), self.active.clone(), self.addr, self.timeout);
@@ -290,6 +289,10 @@ fn serve_connection(
             let too_long = failure(Value::Null, -32600, "invalid request: line over 1 MiB");
             let text = serde_json::to_string(&too_long).expect("a Response always serializes");
             writer.write_all(format!("{text}\n").as_bytes())?;
+            // The rest of the line may still be coming: read and drop up to
+            // another MAX_LINE of it before closing, else a RST may cost the
+            // client this answer.
+            ch04_sockets::http::linger_close(stream, MAX_LINE);
             return Ok(());
         }
         let text = String::from_utf8_lossy(&line); // bad UTF-8 becomes U+FFFD, then a parse error

@@ -550,6 +550,38 @@ fn connections_over_the_limit_get_503() {
 }
 
 #[test]
+fn a_refused_client_that_sent_its_request_reads_the_503_not_a_reset() {
+    // A real client writes its request first and reads after. If the server
+    // closes with that request unread in its receive queue, or the request
+    // arrives after the close, Linux answers with a RST, and the client may
+    // get ECONNRESET instead of the 503 (the lingering-close pitfall).
+    let mut srv = Running::start(SERVER, &["--port", "0", "--max-connections", "1", "--max-seconds", "60"]);
+    let _first = connect(&srv.addr());
+    srv.wait_for("accept "); // the one slot is taken
+    let addr = srv.addr();
+    let clients: Vec<_> = (0..20)
+        .map(|i| {
+            let addr = addr.clone();
+            std::thread::spawn(move || {
+                let mut s = connect(&addr);
+                // Half the clients write at once, half after the server has
+                // surely answered and closed its side.
+                std::thread::sleep(Duration::from_millis(if i % 2 == 0 { 0 } else { 50 }));
+                s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").expect("sending the request");
+                std::thread::sleep(Duration::from_millis(50)); // read late: the RST, if any, is here first
+                let mut answer = Vec::new();
+                let got = (&s).read_to_end(&mut answer);
+                (got.map_err(|e| e.to_string()), String::from_utf8_lossy(&answer).into_owned())
+            })
+        })
+        .collect();
+    for c in clients {
+        let (got, answer) = c.join().unwrap();
+        assert!(got.is_ok() && answer.starts_with("HTTP/1.1 503 "), "read: {got:?}, got {answer:?}");
+    }
+}
+
+#[test]
 fn a_stdout_pipe_nobody_reads_does_not_stop_the_server() {
     use std::io::BufRead;
     use std::process::Stdio;

@@ -188,3 +188,50 @@ fn connections_over_the_limit_get_a_busy_error_and_a_close() {
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+#[test]
+fn a_refused_client_that_sent_a_call_reads_the_busy_error_not_a_reset() {
+    // As for the HTTP server: a client that writes its call before reading
+    // must get the -32000 answer, not ECONNRESET from a close with its call unread.
+    let srv = Running::start(SERVER, &["--port", "0", "--quiet", "--max-connections", "1"]);
+    let mut first = connect(&srv);
+    assert_eq!(first.ask(r#"{"jsonrpc":"2.0","method":"add","params":[1,2],"id":1}"#)["result"], json!(3.0));
+    let addr = srv.addr();
+    let clients: Vec<_> = (0..20)
+        .map(|i| {
+            let addr = addr.clone();
+            std::thread::spawn(move || {
+                let mut s = TcpStream::connect(&addr).expect("connecting");
+                s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+                std::thread::sleep(Duration::from_millis(if i % 2 == 0 { 0 } else { 50 }));
+                s.write_all(b"{\"jsonrpc\":\"2.0\",\"method\":\"add\",\"params\":[1],\"id\":1}\n").expect("sending");
+                std::thread::sleep(Duration::from_millis(50));
+                let mut answer = Vec::new();
+                let got = std::io::Read::read_to_end(&mut s, &mut answer);
+                (got.map_err(|e| e.to_string()), String::from_utf8_lossy(&answer).into_owned())
+            })
+        })
+        .collect();
+    for c in clients {
+        let (got, answer) = c.join().unwrap();
+        assert!(got.is_ok() && answer.contains("-32000"), "read: {got:?}, got {answer:?}");
+    }
+}
+
+#[test]
+fn a_line_over_the_limit_gets_its_error_not_a_reset() {
+    // The client writes its whole line, 1.5 MiB, before it reads: the server
+    // must not close with the half MiB past the limit unread (a RST could
+    // cost the client the error line).
+    let srv = server();
+    let c = connect(&srv);
+    let big = format!("{{\"jsonrpc\":\"2.0\",\"method\":\"upper\",\"params\":[\"{}\"],\"id\":1}}\n", "a".repeat(1536 * 1024));
+    let mut w = c.writer.try_clone().unwrap();
+    let writer = std::thread::spawn(move || w.write_all(big.as_bytes()).map_err(|e| e.to_string()));
+    std::thread::sleep(Duration::from_millis(200));
+    let mut answer = Vec::new();
+    let got = std::io::Read::read_to_end(&mut c.reader.into_inner(), &mut answer);
+    let _ = writer.join();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(got.is_ok() && answer.contains("-32600"), "read: {got:?}, got {answer:?}");
+}
