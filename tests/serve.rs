@@ -178,6 +178,7 @@ fn ten_megabytes_of_output_are_cut() {
 fn fifty_concurrent_runs_are_answered_or_refused_and_the_server_stays_up() {
     let book = tiny_book();
     let mut server = Server::start(book.path(), &["--max-runs", "2", "--max-queued", "4"]);
+    server.run("fn main() {}"); // wait until the Run button is ready
     let token = server.token();
     let origin = format!("http://{}", server.addr);
     let statuses: Vec<(u16, String)> = std::thread::scope(|scope| {

@@ -54,7 +54,12 @@ fn run(runs: usize) -> Result<(), String> {
 /// different source (a numbered comment), as a reader's edits would: neither
 /// rustc nor cargo may answer from a cache.
 fn measure(runs: usize, mut once: impl FnMut(usize) -> Result<String, String>) -> Result<Vec<f64>, String> {
-    let first = once(0)?;
+    let mut first = once(0)?;
+    // A server still building the snippets' crates says so; wait for it.
+    while first.starts_with("Preparing Run (") {
+        std::thread::sleep(std::time::Duration::from_secs(1));
+        first = once(0)?;
+    }
     if first.contains("did not compile") || first.contains("error") {
         return Err(format!("the snippet failed: {first}"));
     }

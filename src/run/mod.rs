@@ -29,6 +29,7 @@ use std::io::Read;
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 use axum::body::Body;
@@ -41,7 +42,11 @@ use serde_json::json;
 use tokio::sync::Semaphore;
 use tracing::{info, warn};
 
-use toolchain::Toolchain;
+use toolchain::{Progress, Toolchain};
+
+/// How long a Run click waits for the Run button to be ready before it is
+/// answered with how far the preparation has got.
+const WAIT_FOR_PREPARATION: Duration = Duration::from_secs(5);
 
 /// The header theme/head.hbs puts the launch's token in.
 pub const TOKEN_HEADER: &str = "x-workbook-token";
@@ -68,6 +73,7 @@ pub struct Runner {
     origins: Vec<String>,
     toolchain: Arc<OnceLock<Result<Toolchain, String>>>,
     ready: Arc<tokio::sync::Notify>,
+    progress: Arc<Progress>,
     slots: Semaphore,
     waiting: AtomicUsize,
     next_id: AtomicU64,
@@ -94,13 +100,20 @@ impl Runner {
         let origins = own_hosts.iter().map(|host| format!("http://{host}")).collect();
         let toolchain = Arc::new(OnceLock::new());
         let ready = Arc::new(tokio::sync::Notify::new());
+        let progress = Arc::new(Progress::default());
         {
-            let (toolchain, ready) = (toolchain.clone(), ready.clone());
+            let (toolchain, ready, progress) = (toolchain.clone(), ready.clone(), progress.clone());
             std::thread::spawn(move || {
                 info!("preparing the Run button: building the snippets' dependencies (slow only the first time)");
-                let prepared = toolchain::prepare(Path::new(env!("CARGO_MANIFEST_DIR"))).map_err(|e| format!("{e:#}"));
+                let prepared =
+                    toolchain::prepare(Path::new(env!("CARGO_MANIFEST_DIR")), &progress).map_err(|e| format!("{e:#}"));
                 match &prepared {
-                    Ok(t) => info!("Run button ready: {} crates available to snippets", t.crates.len()),
+                    Ok(t) => info!(
+                        "Run button ready: {} crates available to snippets ({} of {} packages reported)",
+                        t.crates.len(),
+                        progress.built.load(Ordering::Relaxed),
+                        progress.expected.load(Ordering::Relaxed)
+                    ),
                     Err(e) => warn!("the Run button will not work: {e}"),
                 }
                 let _ = toolchain.set(prepared);
@@ -114,19 +127,30 @@ impl Runner {
             origins,
             toolchain,
             ready,
+            progress,
             waiting: AtomicUsize::new(0),
             next_id: AtomicU64::new(1),
         })
     }
 
-    async fn toolchain(&self) -> &Result<Toolchain, String> {
+    /// The toolchain, once ready; `None` if it is still being prepared after
+    /// `wait`.
+    async fn toolchain(&self, wait: Duration) -> Option<&Result<Toolchain, String>> {
+        let deadline = tokio::time::Instant::now() + wait;
         loop {
             let notified = self.ready.notified();
             if let Some(t) = self.toolchain.get() {
-                return t;
+                return Some(t);
             }
-            notified.await;
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return None;
+            }
         }
+    }
+
+    /// What a click gets while cargo is still building the snippets' crates.
+    fn preparing(&self) -> String {
+        preparing_message(self.progress.built.load(Ordering::Relaxed), self.progress.expected.load(Ordering::Relaxed))
     }
 
     /// The request must come from one of our pages: our origin, our token.
@@ -202,9 +226,10 @@ pub async fn evaluate(State(runner): State<Arc<Runner>>, headers: HeaderMap, bod
 }
 
 async fn run_when_free(runner: &Arc<Runner>, request: EvaluateRequest) -> String {
-    let toolchain = match runner.toolchain().await {
-        Ok(t) => t,
-        Err(e) => return format!("The Run button is not available: {e}"),
+    let toolchain = match runner.toolchain(WAIT_FOR_PREPARATION).await {
+        Some(Ok(t)) => t,
+        Some(Err(e)) => return format!("The Run button is not available: {e}"),
+        None => return runner.preparing(),
     };
     let Ok(_slot) = runner.slots.acquire().await else { return "the server is shutting down".into() };
     let id = runner.next_id.fetch_add(1, Ordering::Relaxed);
@@ -213,4 +238,31 @@ async fn run_when_free(runner: &Arc<Runner>, request: EvaluateRequest) -> String
     tokio::task::spawn_blocking(move || compile::compile_and_run(&runner2.limits, &rustc, &args, id, &request))
         .await
         .unwrap_or_else(|e| format!("the run failed: {e}"))
+}
+
+/// `preparing Run (n of m crates built)`, and what to do about it.
+fn preparing_message(built: usize, expected: usize) -> String {
+    let counted = if expected == 0 {
+        format!("{built} crates built so far")
+    } else {
+        // cargo may report a few more libraries than the estimate.
+        format!("{} of {expected} crates built", built.min(expected))
+    };
+    format!(
+        "Preparing Run ({counted}): cargo is building the crates snippets may use, once per \
+         checkout (`cargo test` builds the same ones). Click Run again in a moment; the \
+         server's terminal shows cargo's progress."
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::preparing_message;
+
+    #[test]
+    fn a_click_before_the_crates_are_built_says_how_far_cargo_has_got() {
+        assert!(preparing_message(12, 180).starts_with("Preparing Run (12 of 180 crates built)"));
+        assert!(preparing_message(190, 180).starts_with("Preparing Run (180 of 180 crates built)"));
+        assert!(preparing_message(3, 0).starts_with("Preparing Run (3 crates built so far)"));
+    }
 }

@@ -94,10 +94,19 @@ impl Server {
     }
 
     /// Post a snippet as the book's pages do: our Host, our Origin, our token.
+    /// While the server is still preparing the Run button (it answers
+    /// "Preparing Run (n of m crates built)" after a few seconds), ask again.
     pub fn run(&self, code: &str) -> Response {
         let origin = format!("http://{}", self.addr);
         let token = self.token();
-        self.post_evaluate(code, &[("Origin", &origin), ("X-Workbook-Token", &token)])
+        let deadline = Instant::now() + Duration::from_secs(600);
+        loop {
+            let response = self.post_evaluate(code, &[("Origin", &origin), ("X-Workbook-Token", &token)]);
+            if response.status != 200 || !response.result().starts_with("Preparing Run (") || Instant::now() > deadline {
+                return response;
+            }
+            std::thread::sleep(Duration::from_secs(1));
+        }
     }
 
     pub fn post_evaluate(&self, code: &str, headers: &[(&str, &str)]) -> Response {
