@@ -120,9 +120,17 @@ fn a_malformed_request_line_gets_400_and_a_close() {
 #[test]
 fn a_bad_version_and_folded_headers_get_400() {
     let srv = server(2000);
-    for bad in [&b"GET / HTTP/9.9\r\n\r\n"[..], b"GET / HTTP/1.2\r\nHost: x\r\n\r\n", b"GET / HTTP/1.1\r\nX-A: 1\r\n folded\r\n\r\n", b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n"] {
+    // Each with Host, so that the 400 is for what the case is about (the reason is the body).
+    let cases: [(&[u8], &str); 4] = [
+        (b"GET / HTTP/9.9\r\nHost: x\r\n\r\n", "bad HTTP version"),
+        (b"GET / HTTP/1.2\r\nHost: x\r\n\r\n", "bad HTTP version"),
+        // obs-fold: a line that starts with a space continues the previous one (RFC 9112 §5.2).
+        (b"GET / HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n folded\r\n\r\n", "bad header name"),
+        (b"\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03\r\n\r\n", "bad token in request line"),
+    ];
+    for (bad, why) in cases {
         let answer = exchange(&srv.addr(), bad);
-        assert!(answer.starts_with("HTTP/1.1 400 "), "{bad:?} got {answer}");
+        assert!(answer.starts_with("HTTP/1.1 400 ") && answer.ends_with(&format!("\r\n\r\n{why}\n")), "{bad:?} got {answer}");
     }
 }
 
@@ -208,7 +216,9 @@ fn http_1_0_and_connection_close_end_the_connection_after_one_response() {
     for req in [&b"GET / HTTP/1.0\r\n\r\n"[..], b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"] {
         let mut s = connect(&srv.addr());
         s.write_all(req).unwrap();
-        // read_all returns long before the 5 s timeout: the server closed at once.
+        // The server must close at once, not at its 5 s idle timeout: a read
+        // that waits 1 s for the close fails the test.
+        s.set_read_timeout(Some(Duration::from_secs(1))).unwrap();
         let answer = read_all(&s);
         assert!(answer.contains("Connection: close\r\n") && answer.ends_with("Hello World\n"), "{answer}");
     }
@@ -217,8 +227,11 @@ fn http_1_0_and_connection_close_end_the_connection_after_one_response() {
 #[test]
 fn smuggling_shapes_and_unsupported_bodies_are_refused() {
     let srv = server(2000);
-    let cases: [(&[u8], &str); 3] = [
+    let cases: [(&[u8], &str); 5] = [
         (b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "400"),
+        // chunked twice, on one line or two (RFC 9112 §6.1: MUST NOT apply chunked more than once).
+        (b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked, chunked\r\n\r\n0\r\n\r\n", "400"),
+        (b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n", "400"),
         (b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n0\r\n\r\n", "501"),
         (b"POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n", "413"),
     ];
@@ -673,7 +686,7 @@ fn a_chunked_request_body_is_decoded_within_the_body_limit() {
     // RFC 9112 §7.1: a recipient MUST be able to parse the chunked transfer coding.
     let srv = server(2000);
     let mut s = connect(&srv.addr());
-    s.write_all(b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+    s.write_all(b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n6 \t; e = \"v\"\r\n world\r\n0\r\nX-Trailer: t\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
     let mut r = ResponseReader::new(&s);
     let echo = r.read_response(false).unwrap();
     assert_eq!((echo.status, &echo.body[..]), (200, &b"hello world"[..]));
@@ -681,6 +694,8 @@ fn a_chunked_request_body_is_decoded_within_the_body_limit() {
     for (req, status) in [
         (&b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n"[..], "400"),
         (b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX0\r\n\r\n", "400"),
+        // Whitespace after the size only before a `;` (BWS, RFC 9112 §7.1.1).
+        (b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n5 \r\nhello\r\n0\r\n\r\n", "400"),
         (b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nffffffffffffffffff\r\n", "413"),
         (b"POST /echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n100001\r\n", "413"),
     ] {
