@@ -151,6 +151,19 @@ fn buffered_writes_rejects_an_unknown_mode() {
     assert!(stdout_and_stderr(&out).contains("unknown mode \"sideways\""), "{out:?}");
 }
 
+/// From line 10000 on, `hello {i:04}` has five digits: 12 bytes, not 11. The
+/// summary must count the bytes that were written, not assume 11 per line.
+#[test]
+fn buffered_writes_counts_the_bytes_it_wrote() {
+    let expected = 10_000 * 11 + 10_000 * 12; // lines 0..9999, then 10000..19999
+    for mode in ["writeln", "write-all", "buffered"] {
+        let out = run("buffered-writes", &["20000", mode]);
+        assert!(out.status.success(), "{out:?}");
+        let text = stdout_and_stderr(&out);
+        assert!(text.contains(&format!("20000 lines, {expected} bytes written")), "{mode}: {text}");
+    }
+}
+
 #[test]
 fn buffered_writes_rejects_a_non_numeric_line_count() {
     let out = run("buffered-writes", &["many"]);
