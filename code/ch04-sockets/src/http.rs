@@ -922,13 +922,15 @@ pub struct Sent {
 }
 
 /// How to answer one request: whether to keep the connection, whether the
-/// client speaks HTTP/1.0, whether it asked with HEAD, and the gzip level
-/// if it accepts gzip.
+/// client speaks HTTP/1.0, whether it asked with HEAD, whether the resource
+/// comes gzipped or not depending on `Accept-Encoding`, and the gzip level
+/// if that is how it goes out.
 #[derive(Clone, Copy)]
 struct Reply {
     keep_alive: bool,
     http10: bool,
     head_only: bool,
+    negotiated: bool,
     gzip: Option<u32>,
 }
 
@@ -940,6 +942,7 @@ fn respond<W: Write>(out: &mut W, head: &Head, body: &[u8], keep_alive: bool, co
         keep_alive,
         http10: head.minor == 0,
         head_only: head.method == "HEAD",
+        negotiated: true,
         gzip: head.gzip_ok.then_some(config.gzip_level),
     };
     match path {
@@ -961,7 +964,7 @@ fn respond<W: Write>(out: &mut W, head: &Head, body: &[u8], keep_alive: bool, co
         // 405 MUST list the methods the resource has (RFC 9110 §15.5.6).
         "/" | "/chunked" => write_not_allowed(out, "GET, HEAD"),
         "/echo" => write_not_allowed(out, "POST"),
-        _ => write_full(out, 404, b"not found\n", Reply { gzip: None, ..reply }),
+        _ => write_full(out, 404, b"not found\n", Reply { negotiated: false, gzip: None, ..reply }),
     }
 }
 
@@ -1023,7 +1026,7 @@ fn write_status_line<W: Write>(out: &mut W, status: u16, reply: Reply) -> io::Re
     Ok(())
 }
 
-const CLOSING: Reply = Reply { keep_alive: false, http10: false, head_only: false, gzip: None };
+const CLOSING: Reply = Reply { keep_alive: false, http10: false, head_only: false, negotiated: false, gzip: None };
 
 /// A 4xx/5xx answer; the connection is closed after it.
 fn write_error<W: Write>(out: &mut W, status: u16, why: &str) -> io::Result<Sent> {
@@ -1041,6 +1044,20 @@ fn write_not_allowed<W: Write>(out: &mut W, allow: &str) -> io::Result<Sent> {
 }
 
 // ANCHOR: write_full
+/// `Content-Encoding` if we gzip, and `Vary` whenever `Accept-Encoding`
+/// chose the coding, identity included: a cache must not hand the plain
+/// body it stored to a client that asked for gzip, nor the reverse
+/// (RFC 9110 §12.5.5).
+fn write_coding<W: Write>(out: &mut W, reply: Reply) -> io::Result<()> {
+    if reply.gzip.is_some() {
+        out.write_all(b"Content-Encoding: gzip\r\n")?;
+    }
+    if reply.negotiated {
+        out.write_all(b"Vary: Accept-Encoding\r\n")?;
+    }
+    Ok(())
+}
+
 /// A response whose length is known up front: `Content-Length`, then the body.
 fn write_full<W: Write>(out: &mut W, status: u16, body: &[u8], reply: Reply) -> io::Result<Sent> {
     let compressed;
@@ -1055,9 +1072,7 @@ fn write_full<W: Write>(out: &mut W, status: u16, body: &[u8], reply: Reply) -> 
     };
     write_status_line(out, status, reply)?;
     out.write_all(b"Content-Type: text/plain\r\n")?;
-    if reply.gzip.is_some() {
-        out.write_all(b"Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n")?;
-    }
+    write_coding(out, reply)?;
     write!(out, "Content-Length: {}\r\n\r\n", body.len())?;
     if !reply.head_only {
         out.write_all(body)?;
@@ -1130,9 +1145,7 @@ fn write_streamed<W: Write>(
     if !reply.http10 {
         out.write_all(b"Transfer-Encoding: chunked\r\n")?;
     }
-    if reply.gzip.is_some() {
-        out.write_all(b"Content-Encoding: gzip\r\nVary: Accept-Encoding\r\n")?;
-    }
+    write_coding(out, reply)?;
     out.write_all(b"\r\n")?;
     let sent = |bytes| Ok(Sent { status: 200, bytes, close: !reply.keep_alive });
     if reply.head_only {

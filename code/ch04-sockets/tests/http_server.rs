@@ -414,6 +414,18 @@ fn accept_encoding_is_negotiated_per_rfc_9110() {
         let answer = exchange(&srv.addr(), format!("GET / HTTP/1.1\r\nHost: x\r\nAccept-Encoding: {value}\r\nConnection: close\r\n\r\n").as_bytes());
         assert_eq!(head_of(&answer).contains("Content-Encoding: gzip"), gzip, "Accept-Encoding: {value:?} got {answer}");
     }
+    // The coding depends on Accept-Encoding, so every response of a resource
+    // that has both says so, the identity one too (RFC 9110 §12.5.5: SHOULD);
+    // a 404 does not depend on it.
+    for (request, vary) in [
+        ("GET / HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n", true),
+        ("GET / HTTP/1.1\r\nHost: x\r\n", true),
+        ("GET /chunked?n=1 HTTP/1.1\r\nHost: x\r\n", true),
+        ("GET /nope HTTP/1.1\r\nHost: x\r\nAccept-Encoding: gzip\r\n", false),
+    ] {
+        let answer = exchange(&srv.addr(), format!("{request}Connection: close\r\n\r\n").as_bytes());
+        assert_eq!(format!("{}\r\n", head_of(&answer)).contains("\r\nVary: Accept-Encoding\r\n"), vary, "{request:?} got {answer}");
+    }
 }
 
 #[test]
