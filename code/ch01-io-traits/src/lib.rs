@@ -148,6 +148,29 @@ mod tests {
         assert!(png::text_chunk("Key", "€").is_err());
     }
 
+    /// RFC 2083 §4.2.3.1: "Neither the keyword nor the text string can contain
+    /// a null character"; the keyword holds only codes 32-126 and 161-255, with
+    /// no leading, trailing or consecutive spaces.
+    #[test]
+    fn a_text_chunk_rejects_what_the_png_spec_forbids() {
+        for (keyword, text) in [
+            ("Key", "a\0b"),    // NUL in the text: a reader would split it there
+            ("K\0y", "x"),      // NUL in the keyword
+            (" Key", "x"),      // leading space
+            ("Key ", "x"),      // trailing space
+            ("Two  spaces", "x"), // consecutive spaces
+            ("Tab\tkey", "x"),  // a control character
+            ("No\u{a0}break", "x"), // the non-breaking space, 160
+        ] {
+            let got = png::text_chunk(keyword, text);
+            let err = got.err().unwrap_or_else(|| panic!("{keyword:?}, {text:?} was accepted"));
+            assert_eq!(err.kind(), std::io::ErrorKind::InvalidInput, "{keyword:?}, {text:?}");
+        }
+        for keyword in ["Title", "One space", "Größe", "k"] {
+            assert!(png::text_chunk(keyword, "line 1\nline 2").is_ok(), "{keyword:?} is a valid keyword");
+        }
+    }
+
     #[test]
     fn tiny_png_round_trips_and_keeps_a_secret() {
         let bytes = png::tiny_png(4, 3).unwrap();

@@ -152,17 +152,25 @@ pub fn tiny_png(width: u32, height: u32) -> io::Result<Vec<u8>> {
 // ANCHOR_END: tiny_png
 
 // ANCHOR: text_chunk
-/// A `tEXt` chunk: keyword (1–79 bytes, no NUL), a NUL, then the text, both
-/// in Latin-1 (ISO 8859-1), one byte per character, as the PNG spec says.
-/// A character Latin-1 cannot hold (`€`, `あ`) is an error, not mojibake.
+/// A `tEXt` chunk: keyword, a NUL, then the text, both in Latin-1 (ISO
+/// 8859-1), one byte per character. RFC 2083 §4.2.3.1: the keyword is 1–79
+/// printable characters (codes 32–126, 161–255) with no leading, trailing or
+/// double spaces, and neither part may hold a NUL. A character Latin-1
+/// cannot hold (`€`, `あ`) is an error, not mojibake.
 pub fn text_chunk(keyword: &str, text: &str) -> io::Result<Chunk> {
     let invalid = |what: String| io::Error::new(io::ErrorKind::InvalidInput, what);
-    let keyword = latin1(keyword).ok_or_else(|| invalid(format!("keyword {keyword:?} is not Latin-1")))?;
-    if keyword.is_empty() || keyword.len() > 79 || keyword.contains(&0) {
-        return Err(invalid(format!("a tEXt keyword is 1-79 bytes without NUL, not {}", keyword.len())));
+    let key = latin1(keyword).ok_or_else(|| invalid(format!("keyword {keyword:?} is not Latin-1")))?;
+    let printable = |&b: &u8| matches!(b, 32..=126 | 161..=255);
+    if key.is_empty() || key.len() > 79 || !key.iter().all(printable)
+        || key.starts_with(b" ") || key.ends_with(b" ") || key.windows(2).any(|w| w == b"  ")
+    {
+        return Err(invalid(format!("{keyword:?}: a tEXt keyword is 1-79 printable bytes, single spaces inside")));
     }
     let text = latin1(text).ok_or_else(|| invalid("the text is not Latin-1".into()))?;
-    let mut data = keyword;
+    if text.contains(&0) {
+        return Err(invalid("a tEXt text may not contain NUL".into()));
+    }
+    let mut data = key;
     data.push(0);
     data.extend_from_slice(&text);
     Ok(Chunk::new(b"tEXt", data))
