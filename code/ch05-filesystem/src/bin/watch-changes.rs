@@ -51,14 +51,13 @@ fn fingerprint(path: &Path) -> io::Result<(u64, i64, i64, u64)> {
     Ok((m.len(), m.mtime(), m.mtime_nsec(), m.ino()))
 }
 
-/// Ask stat(2) every `interval` until the file differs from `last`.
-fn poll_until_changed(path: &Path, last: (u64, i64, i64, u64), interval: Duration, timeout: Duration) -> io::Result<u32> {
+/// Ask stat(2) every `interval` until the file differs from `last`; return
+/// how long after the first call the change was seen.
+fn poll_until_changed(path: &Path, last: (u64, i64, i64, u64), interval: Duration, timeout: Duration) -> io::Result<Duration> {
     let start = Instant::now();
-    let mut polls = 0;
     while start.elapsed() < timeout {
-        polls += 1;
         if fingerprint(path)? != last {
-            return Ok(polls);
+            return Ok(start.elapsed());
         }
         std::thread::sleep(interval); // the price of polling: latency or CPU
     }
@@ -77,21 +76,47 @@ fn demo() -> io::Result<()> {
 
     // The events are queued already; read(2) returns them (blocking only if
     // none were queued). Read until the last one we caused.
-    let mut done = false;
+    let (mut done, mut moved_from) = (false, None);
     while !done {
         for event in inotify.read_events()? {
-            println!("inotify: {}", describe(&event));
+            let mut line = describe(&event);
+            if event.mask.contains(AddWatchFlags::IN_MOVED_FROM) {
+                moved_from = Some(event.cookie);
+            }
+            if event.mask.contains(AddWatchFlags::IN_MOVED_TO) && moved_from == Some(event.cookie) {
+                line += "  (same cookie as the MOVED_FROM: one rename)";
+            }
+            println!("inotify: {line}");
             done |= event.mask.contains(AddWatchFlags::IN_DELETE);
         }
     }
     // ANCHOR_END: demo
 
+    // ANCHOR: poll_demo
     let file = dir.join("polled.txt");
     fs::write(&file, "v1\n")?;
     let before = fingerprint(&file)?;
-    fs::write(&file, "version 2\n")?;
-    let polls = poll_until_changed(&file, before, Duration::from_millis(10), Duration::from_secs(5))?;
-    println!("polling: change seen after {polls} stat call(s)");
+    let interval = Duration::from_millis(10);
+    // Another thread rewrites the file 55 ms from now, while we poll.
+    let writer = {
+        let file = file.clone();
+        std::thread::spawn(move || -> io::Result<Instant> {
+            std::thread::sleep(Duration::from_millis(55));
+            let began = Instant::now();
+            fs::write(&file, "version 2\n")?;
+            Ok(began)
+        })
+    };
+    let seen = poll_until_changed(&file, before, interval, Duration::from_secs(5))?;
+    let seen_at = Instant::now();
+    let began = writer.join().map_err(|_| io::Error::other("writer thread panicked"))??;
+    println!("polling: stat every {interval:?}, another thread rewrites the file 55ms in");
+    println!(
+        "polling: change seen {:.1}ms after the first stat, {:.1}ms after the write began",
+        seen.as_secs_f64() * 1e3,
+        seen_at.saturating_duration_since(began).as_secs_f64() * 1e3
+    );
+    // ANCHOR_END: poll_demo
     Ok(())
 }
 
