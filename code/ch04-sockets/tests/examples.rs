@@ -145,3 +145,38 @@ fn the_go_server_answers_pipelined_and_gzip_requests() {
     let gz = r.read_response(false).unwrap();
     assert_eq!((gz.header("content-encoding"), gz.body.as_slice()), (Some("gzip"), &b"Hello World\n"[..]));
 }
+
+/// Runs `exe` with `args` (at most 5 s): it must exit with status 1 and an
+/// error that names `flag`, not panic (status 101) or run on.
+#[track_caller]
+fn refuses(exe: &str, args: &[&str], flag: &str) {
+    use std::io::Read;
+    use std::process::Stdio;
+    use std::time::{Duration, Instant};
+    let mut child = Command::new(exe).args(args).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("starting the example");
+    let end = Instant::now() + Duration::from_secs(5);
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("waiting for the example") {
+            break status.code();
+        }
+        if Instant::now() > end {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let mut err = String::new();
+    let _ = child.stderr.take().expect("piped stderr").read_to_string(&mut err);
+    assert!(status == Some(1) && err.contains(flag) && !err.contains("panicked"), "{args:?}: exit {status:?}, stderr {err:?}");
+}
+
+#[test]
+fn multicast_flags_out_of_range_are_errors_not_panics_or_floods() {
+    let listener = env!("CARGO_BIN_EXE_multicast-listener");
+    for secs in ["-1", "1e300", "0", "NaN"] {
+        refuses(listener, &["--port", "0", "--max-seconds", secs], "max-seconds");
+    }
+    // 0 would send back to back, for ever without --count.
+    refuses(env!("CARGO_BIN_EXE_multicast-ticker"), &["--port", "0", "--interval-ms", "0"], "interval-ms");
+}

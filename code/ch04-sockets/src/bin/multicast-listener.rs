@@ -4,7 +4,7 @@
 //! Run: cargo run -p ch04-sockets --bin multicast-listener -- --count 3
 //! then start `multicast-ticker` in another terminal (see its header).
 //! Flags: --port P (default 9999; 0 = any free port, printed), --count N (stop after N datagrams),
-//! --max-seconds S (give up after S seconds without one).
+//! --max-seconds S (give up after S seconds without one; more than 0).
 //! Look for: the sender's address (127.0.0.1 and an ephemeral port) and the time.
 
 use std::net::Ipv4Addr;
@@ -20,7 +20,13 @@ fn run() -> Result<(), String> {
     let count: Option<u64> = args.opt("count")?;
     let socket = receiver(GROUP, port, Ipv4Addr::LOCALHOST).map_err(|e| format!("joining {GROUP}:{port}: {e}"))?;
     if let Some(secs) = args.opt::<f64>("max-seconds")? {
-        socket.set_read_timeout(Some(Duration::from_secs_f64(secs))).map_err(|e| format!("SO_RCVTIMEO: {e}"))?;
+        // Checked here: Duration::from_secs_f64 panics on a negative or huge
+        // value, and SO_RCVTIMEO 0 would mean "no timeout" (std refuses it).
+        let timeout = Duration::try_from_secs_f64(secs).map_err(|e| format!("--max-seconds {secs}: {e}"))?;
+        if timeout.is_zero() {
+            return Err(format!("--max-seconds {secs}: must be more than 0"));
+        }
+        socket.set_read_timeout(Some(timeout)).map_err(|e| format!("SO_RCVTIMEO: {e}"))?;
     }
     // With --port 0 the kernel picks the port; print it for the ticker.
     let bound = socket.local_addr().map_err(|e| format!("getsockname: {e}"))?;

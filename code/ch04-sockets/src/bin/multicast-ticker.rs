@@ -5,7 +5,7 @@
 //! Run: cargo run -p ch04-sockets --bin multicast-ticker -- --interval-ms 1000
 //! and, in one or more other terminals, the listener (start it first):
 //!      cargo run -p ch04-sockets --bin multicast-listener
-//! Flags: --port P (default 9999), --interval-ms T (default 10000),
+//! Flags: --port P (default 9999), --interval-ms T (default 10000, at least 1),
 //! --count N (stop after N ticks; default: run forever).
 //! Look for: tick times that end in the same digits (aligned), no connection.
 
@@ -21,6 +21,10 @@ fn run() -> Result<(), String> {
     let args = Args::parse(&["port=", "interval-ms=", "count="])?;
     let port: u16 = args.get("port", 9999)?;
     let interval = Duration::from_millis(args.get("interval-ms", 10_000)?);
+    if interval.is_zero() {
+        // No interval would send back to back, for ever without --count.
+        return Err("--interval-ms must be at least 1".into());
+    }
     let count: Option<u64> = args.opt("count")?;
     let socket = sender(std::net::Ipv4Addr::LOCALHOST).map_err(|e| format!("setting up the multicast socket: {e}"))?;
     println!("ticking to {GROUP}:{port} every {interval:?}");
