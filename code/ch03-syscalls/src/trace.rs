@@ -145,7 +145,7 @@ impl fmt::Display for Error {
             Error::TraceMe(errno) => write!(
                 f,
                 "ptrace(PTRACE_TRACEME) failed in the child: {} ({}); is this tracer itself being traced \
-                 (strace -f, gdb), or is ptrace forbidden (kernel.yama.ptrace_scope=3, a seccomp filter)?",
+                 (strace -f, gdb), or is ptrace forbidden (kernel.yama.ptrace_scope=2 without CAP_SYS_PTRACE, or 3; a seccomp filter)?",
                 errno_name(*errno as i32),
                 strerror(*errno as i32)
             ),
@@ -202,16 +202,23 @@ fn spawn_traced(command: &[OsString]) -> Result<(Pid, PathBuf, OwnedFd), Error> 
     let (report_r, report_w) = nix::unistd::pipe2(OFlag::O_CLOEXEC).map_err(os_err("pipe2"))?;
 
     // SAFETY: the child branch only calls async-signal-safe functions
-    // (ptrace, write, kill, getpid, execv, _exit) on data prepared above.
+    // (ptrace, write, signal, kill, getpid, execv, _exit) on data prepared above.
     match unsafe { nix::unistd::fork() }.map_err(os_err("fork"))? {
         nix::unistd::ForkResult::Child => unsafe {
-            if libc::ptrace(libc::PTRACE_TRACEME, 0, 0, 0) == -1 {
+            // glibc's ptrace reads (pid_t, void *, void *) with va_arg: pass pointers.
+            let null = std::ptr::null_mut::<libc::c_void>();
+            if libc::ptrace(libc::PTRACE_TRACEME, 0, null, null) == -1 {
                 // Not traced: a SIGSTOP now would stop us for good, and the
                 // parent would wait for a ptrace-stop that never comes.
                 let failure = [FAILED_TRACEME, *libc::__errno_location()];
                 libc::write(report_w.as_raw_fd(), failure.as_ptr().cast(), size_of_val(&failure));
                 libc::_exit(126);
             }
+            // An ignored signal stays ignored across execv, and Rust's runtime
+            // ignores SIGPIPE in the tracer: give the command the default
+            // action back, as std's Command does. (The signal mask is passed
+            // on unchanged, as by Command and strace.)
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
             libc::kill(libc::getpid(), libc::SIGSTOP); // wait here for the tracer
             libc::execv(c_path.as_ptr(), argv.as_ptr()); // man 3 exec: returns only on error
             let failure = [FAILED_EXEC, *libc::__errno_location()];
@@ -326,8 +333,11 @@ fn wait_any() -> Result<Stop, Error> {
 /// (0 for none). A tracee that vanished meanwhile (ESRCH) is not an error:
 /// `waitpid` will report its end.
 fn resume(pid: Pid, signal: i32) -> Result<(), Error> {
-    // SAFETY: PTRACE_SYSCALL takes no pointers; `data` is the signal number.
-    let r = unsafe { libc::ptrace(libc::PTRACE_SYSCALL, pid.as_raw(), 0, signal as libc::c_long) };
+    // glibc's ptrace reads `addr` and `data` as `void *`: the signal number
+    // goes in a pointer-sized value.
+    let data = std::ptr::without_provenance_mut::<libc::c_void>(signal as usize);
+    // SAFETY: PTRACE_SYSCALL dereferences no pointer; `data` is the signal number.
+    let r = unsafe { libc::ptrace(libc::PTRACE_SYSCALL, pid.as_raw(), std::ptr::null_mut::<libc::c_void>(), data) };
     match r {
         -1 if Errno::last() != Errno::ESRCH => Err(os_err(format!("ptrace(PTRACE_SYSCALL, {pid})"))(Errno::last())),
         _ => Ok(()),

@@ -430,3 +430,30 @@ fn sigtstp_to_the_process_group_stops_the_job_and_sigcont_resumes_it() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "finished\n");
 }
+
+/// Rust's runtime sets SIGPIPE to "ignore" in every Rust program, the tracer
+/// included, and an ignored signal stays ignored across execve. The traced
+/// command must start with SIGPIPE at its default action, as it would from a
+/// shell or from std's `Command`: `yes | head -1` ends `yes` by SIGPIPE, not
+/// by an EPIPE error message.
+#[test]
+fn the_tracee_does_not_inherit_the_tracers_ignored_sigpipe() {
+    let out = Command::new(env!("CARGO_BIN_EXE_trace"))
+        .args(["-e", "exit_group", "grep", "^SigIgn:", "/proc/self/status"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let mask = stdout.trim().strip_prefix("SigIgn:").map(str::trim).unwrap_or_else(|| panic!("{stdout}"));
+    let mask = u64::from_str_radix(mask, 16).unwrap_or_else(|e| panic!("{stdout}: {e}"));
+    assert_eq!(mask & 1 << (libc::SIGPIPE - 1), 0, "the tracee starts with SIGPIPE ignored: {stdout}");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_trace"))
+        .args(["-f", "-e", "exit_group", "sh", "-c", "yes | head -1"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("Broken pipe"), "yes saw EPIPE instead of dying of SIGPIPE:\n{stderr}");
+    assert!(stderr.contains("+++ killed by SIGPIPE +++"), "{stderr}");
+}
+

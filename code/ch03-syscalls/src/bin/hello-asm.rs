@@ -9,7 +9,7 @@
 use std::io;
 
 // ANCHOR: write
-/// write(2) by hand: number 1 in rax; fd, pointer and length in rdi, rsi, rdx.
+/// write(2) by hand: its number (`SYS_write`, 1) in rax; fd, pointer and length in rdi, rsi, rdx.
 /// The kernel returns the count in rax, or -errno (-4095..-1) on failure.
 fn write_raw(fd: i32, buf: &[u8]) -> io::Result<usize> {
     let ret: isize;
@@ -22,7 +22,7 @@ fn write_raw(fd: i32, buf: &[u8]) -> io::Result<usize> {
         std::arch::asm!(
             "syscall",
             inlateout("rax") libc::SYS_write as isize => ret,
-            in("rdi") fd as i64, // sign-extended, as the C ABI would
+            in("rdi") fd as i64, // sign-extended, as glibc's syscall macros do (they cast each argument to long)
             in("rsi") buf.as_ptr(),
             in("rdx") buf.len(),
             lateout("rcx") _,

@@ -11,7 +11,9 @@ use std::io;
 // ANCHOR: write
 fn write_libc(fd: i32, buf: &[u8]) -> io::Result<usize> {
     // SAFETY: syscall(2) with SYS_write reads `buf.len()` bytes from `buf`.
-    let ret = unsafe { libc::syscall(libc::SYS_write, fd, buf.as_ptr(), buf.len()) };
+    // syscall(2) is variadic and reads every argument as a `long`: the i32
+    // fd is widened first, or the register's upper half would be undefined.
+    let ret = unsafe { libc::syscall(libc::SYS_write, libc::c_long::from(fd), buf.as_ptr(), buf.len()) };
     if ret == -1 {
         return Err(io::Error::last_os_error()); // libc stored -ret in errno
     }

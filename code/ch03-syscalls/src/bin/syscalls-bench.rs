@@ -31,7 +31,7 @@ fn vdso_clock_gettime() -> i64 {
 fn syscall_clock_gettime() -> i64 {
     let mut ts = libc::timespec { tv_sec: 0, tv_nsec: 0 };
     // SAFETY: the same call, but through syscall(2): a real entry into the kernel.
-    unsafe { libc::syscall(libc::SYS_clock_gettime, libc::CLOCK_MONOTONIC, &mut ts) };
+    unsafe { libc::syscall(libc::SYS_clock_gettime, libc::c_long::from(libc::CLOCK_MONOTONIC), &mut ts) };
     ts.tv_nsec
 }
 
