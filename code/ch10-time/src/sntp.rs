@@ -4,7 +4,7 @@
 
 use std::io;
 use std::net::{SocketAddr, ToSocketAddrs, UdpSocket};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 // ANCHOR: timestamp
 /// Seconds from the NTP epoch (1900-01-01 00:00 UTC) to the Unix epoch (1970).
@@ -172,16 +172,22 @@ pub struct ServerConfig {
 
 /// Answer SNTP requests on `socket` until `config.requests` were answered.
 /// Returns how many were answered. Malformed packets are dropped, as UDP
-/// servers do: there is no connection to report an error on.
+/// servers do: there is no connection to report an error on. A reply that
+/// cannot be sent is one client's problem, not the server's: it is logged.
 pub fn serve(socket: &UdpSocket, config: ServerConfig) -> io::Result<usize> {
     let mut answered = 0;
     let mut buf = [0u8; 512];
     while config.requests.is_none_or(|n| answered < n) {
-        let (len, peer) = socket.recv_from(&mut buf)?;
+        let (len, peer) = match socket.recv_from(&mut buf) {
+            Ok(got) => got,
+            // A signal; or, on Windows, an ICMP error about an earlier reply.
+            Err(e) if matches!(e.kind(), io::ErrorKind::Interrupted | io::ErrorKind::ConnectionReset) => continue,
+            Err(e) => return Err(e), // including the caller's read timeout
+        };
         let t2 = NtpTimestamp::from_system_time(shifted_now(config.offset_ns));
         let Some(req) = Packet::from_bytes(&buf[..len]) else { continue };
-        if req.mode != MODE_CLIENT {
-            continue;
+        if req.mode != MODE_CLIENT || !(1..=4).contains(&req.version) {
+            continue; // not a request, or a version nobody speaks (ntpd drops these too)
         }
         let reply = Packet {
             leap: 0,
@@ -201,7 +207,11 @@ pub fn serve(socket: &UdpSocket, config: ServerConfig) -> io::Result<usize> {
             receive: t2,
             transmit: NtpTimestamp::from_system_time(shifted_now(config.offset_ns)), // T3, as late as possible
         };
-        socket.send_to(&reply.to_bytes(), peer)?;
+        // E.g. EINVAL for a (forged) source port of 0, EPERM from a firewall.
+        if let Err(e) = socket.send_to(&reply.to_bytes(), peer) {
+            eprintln!("sntp server: sendto {peer}: {e}");
+            continue;
+        }
         answered += 1;
     }
     Ok(answered)
@@ -218,30 +228,62 @@ pub fn query(server: impl ToSocketAddrs, timeout: Duration) -> io::Result<Sample
     let local: SocketAddr = if server.is_ipv4() { "0.0.0.0:0" } else { "[::]:0" }.parse().unwrap(); // literals
     let socket = UdpSocket::bind(local)?;
     socket.connect(server)?; // now only datagrams from `server` are received
-    socket.set_read_timeout(Some(timeout))?;
+    let deadline = Instant::now() + timeout;
 
     let t1 = NtpTimestamp::from_system_time(SystemTime::now());
     socket.send(&request(t1).to_bytes())?;
     let mut buf = [0u8; 512];
-    let len = socket.recv(&mut buf)?; // WouldBlock/TimedOut after `timeout`: UDP may lose packets
-    let t4 = NtpTimestamp::from_system_time(SystemTime::now());
+    let mut discarded = String::new(); // why the last datagram was not our answer
+    loop {
+        // UDP may lose the request or the reply: wait until the deadline, no longer.
+        let left = deadline.saturating_duration_since(Instant::now());
+        let timed_out = |kind| io::Error::new(kind, format!("no reply within {timeout:?}{discarded}"));
+        if left.is_zero() {
+            return Err(timed_out(io::ErrorKind::TimedOut));
+        }
+        socket.set_read_timeout(Some(left))?;
+        let len = match socket.recv(&mut buf) {
+            Ok(len) => len,
+            Err(e) if matches!(e.kind(), io::ErrorKind::WouldBlock | io::ErrorKind::TimedOut) => return Err(timed_out(e.kind())),
+            Err(e) => return Err(e), // e.g. ECONNREFUSED: ICMP port unreachable
+        };
+        let t4 = NtpTimestamp::from_system_time(SystemTime::now());
+        match check_reply(&buf[..len], t1) {
+            Ok(reply) => return Ok(Sample { t1, t2: reply.receive, t3: reply.transmit, t4, stratum: reply.stratum }),
+            Err(Rejected::NotOurAnswer(why)) => discarded = format!("; discarded a datagram: {why}"),
+            Err(Rejected::Unusable(why)) => return Err(io::Error::new(io::ErrorKind::InvalidData, why)),
+        }
+    }
+}
 
-    let bad = |why: &str| io::Error::new(io::ErrorKind::InvalidData, why.to_string());
-    let reply = Packet::from_bytes(&buf[..len]).ok_or_else(|| bad("reply shorter than 48 bytes"))?;
+enum Rejected {
+    /// Not an answer to our request (anyone can send to our port): discard it, keep waiting.
+    NotOurAnswer(&'static str),
+    /// The server's answer, saying its time must not be used.
+    Unusable(String),
+}
+
+fn check_reply(datagram: &[u8], t1: NtpTimestamp) -> Result<Packet, Rejected> {
+    use Rejected::*;
+    let reply = Packet::from_bytes(datagram).ok_or(NotOurAnswer("reply shorter than 48 bytes"))?;
+    if !(1..=4).contains(&reply.version) {
+        return Err(NotOurAnswer("reply version is not 1 to 4"));
+    }
     if reply.mode != MODE_SERVER {
-        return Err(bad("reply is not in server mode"));
+        return Err(NotOurAnswer("reply is not in server mode"));
     }
     if reply.originate != t1 {
-        return Err(bad("reply does not answer our request (originate != our transmit)"));
+        return Err(NotOurAnswer("reply does not answer our request (originate != our transmit)"));
     }
     if reply.stratum == 0 {
-        let code = String::from_utf8_lossy(&reply.reference_id).into_owned();
-        return Err(bad(&format!("kiss-o'-death from the server: {code}")));
+        // The code is meant to be ASCII, but it is whatever the server sent.
+        return Err(Unusable(format!("kiss-o'-death from the server: {}", reply.reference_id.escape_ascii())));
     }
-    if reply.leap == 3 || reply.transmit.0 == 0 {
-        return Err(bad("server clock is not synchronised"));
+    if reply.leap == 3 || reply.stratum >= 16 || reply.receive.0 == 0 || reply.transmit.0 == 0 {
+        let why = format!("LI {}, stratum {}, T2 {:#x}, T3 {:#x}", reply.leap, reply.stratum, reply.receive.0, reply.transmit.0);
+        return Err(Unusable(format!("server clock is not synchronised ({why})")));
     }
-    Ok(Sample { t1, t2: reply.receive, t3: reply.transmit, t4, stratum: reply.stratum })
+    Ok(reply)
 }
 // ANCHOR_END: client
 

@@ -214,6 +214,13 @@ fn sntp_programs_explain_bad_arguments() {
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("usage: sntp-client ADDRESS"));
     let out = Command::new(env!("CARGO_BIN_EXE_sntp-server")).args(["--port", "http"]).output().unwrap();
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("sntp-server: --port: invalid digit"));
+    // An offset the timestamps cannot carry is refused, not clamped to something
+    // else. (--requests 0: a server that wrongly accepts it exits at once.)
+    for offset in ["inf", "-inf", "nan", "1e30", "-3e9"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_sntp-server")).args(["--port", "0", "--requests", "0", "--offset", offset]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success() && stderr.contains("sntp-server: --offset"), "--offset {offset}: {stderr}");
+    }
 }
 
 #[test]

@@ -12,6 +12,7 @@ use ch10_time::wall::signed_secs;
 use std::io::Write;
 use std::net::UdpSocket;
 use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 fn run() -> Result<(), String> {
     let mut port = 12300u16;
@@ -22,10 +23,7 @@ fn run() -> Result<(), String> {
         let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
         match flag.as_str() {
             "--port" => port = value()?.parse().map_err(|e| format!("--port: {e}"))?,
-            "--offset" => {
-                let secs: f64 = value()?.parse().map_err(|e| format!("--offset: {e}"))?;
-                offset_ns = (secs * 1e9).round() as i64;
-            }
+            "--offset" => offset_ns = parse_offset(&value()?)?,
             "--requests" => requests = Some(value()?.parse().map_err(|e| format!("--requests: {e}"))?),
             other => return Err(format!("unknown argument {other:?}; usage: sntp-server [--port P] [--offset SECONDS] [--requests N]")),
         }
@@ -38,6 +36,19 @@ fn run() -> Result<(), String> {
     let answered = serve(&socket, config).map_err(|e| format!("serving on {addr}: {e}"))?;
     println!("answered {answered} requests");
     Ok(())
+}
+
+/// SECONDS as nanoseconds, if the server's timestamps can carry it: a client
+/// reads T2 - T1 as a signed 32-bit count of seconds (2^31 s ahead would look
+/// like 68 years behind), and `NtpTimestamp::from_system_time` starts at 1970.
+fn parse_offset(text: &str) -> Result<i64, String> {
+    let secs: f64 = text.parse().map_err(|e| format!("--offset: {e}"))?;
+    let since_1970 = SystemTime::now().duration_since(UNIX_EPOCH).map_err(|e| format!("clock_gettime: before 1970 by {:?}", e.duration()))?;
+    // Written so that NaN fails too: every comparison with NaN is false.
+    if !(secs.abs() < 2f64.powi(31) && secs + since_1970.as_secs_f64() >= 0.0) {
+        return Err(format!("--offset {text}: must be under 2^31 s (68 years) either way, and not reach back before 1970"));
+    }
+    Ok((secs * 1e9).round() as i64)
 }
 
 fn main() -> ExitCode {
