@@ -24,7 +24,8 @@ pub fn run_with_timeout(cmd: &mut Command, limit: Duration) -> io::Result<Outcom
         if let Some(status) = child.try_wait()? {
             return Ok(Outcome::Finished(status));
         }
-        if Instant::now() >= deadline {
+        let now = Instant::now();
+        if now >= deadline {
             let pid = child.id();
             // The child is not reaped yet, so its pid cannot have been reused:
             // kill(2) is safe. Then wait so it does not stay a zombie.
@@ -33,6 +34,7 @@ pub fn run_with_timeout(cmd: &mut Command, limit: Duration) -> io::Result<Outcom
             return Ok(Outcome::TimedOut { pid });
         }
         // Polling costs a little latency; a pidfd (see timeout-kill.rs) avoids it.
-        thread::sleep(Duration::from_millis(5).min(limit));
+        // Never sleep past the deadline.
+        thread::sleep(Duration::from_millis(5).min(deadline - now));
     }
 }

@@ -23,10 +23,16 @@ mod run_with_timeout {
         let Outcome::TimedOut { pid } = outcome else { panic!("expected TimedOut, got {outcome:?}") };
         assert!(elapsed >= Duration::from_millis(200), "returned before the deadline: {elapsed:?}");
         assert!(elapsed < Duration::from_secs(10), "did not kill in time: {elapsed:?}");
-        // Reaped: no zombie left in /proc (unless the pid was reused at once,
-        // in which case it would not be our sleep).
-        if let Ok(cmdline) = std::fs::read(format!("/proc/{pid}/cmdline")) {
-            assert!(!cmdline.starts_with(b"sleep\x0030"), "the child is still there");
+        // Reaped: waitpid frees the pid before it returns, so /proc/<pid> must
+        // be gone. A killed child nobody waited for is still there as a zombie
+        // (State "Z", parent us); its cmdline is empty, so check status, not
+        // cmdline. (A pid reused at once would not be a `sleep` whose parent is us.)
+        if let Ok(status) = std::fs::read_to_string(format!("/proc/{pid}/status")) {
+            let field = |name: &str| {
+                status.lines().find_map(|l| l.strip_prefix(name)).map(str::trim).unwrap_or("").to_string()
+            };
+            let ours = field("PPid:") == std::process::id().to_string() && field("Name:") == "sleep";
+            assert!(!ours, "the child was not reaped: pid {pid} is still there, State: {}", field("State:"));
         }
     }
 
