@@ -26,10 +26,10 @@ use serde_json::{json, Value};
 pub struct Request {
     pub jsonrpc: String,
     pub method: String,
-    #[serde(default, skip_serializing_if = "Value::is_null")]
+    #[serde(skip_serializing_if = "Value::is_null")]
     pub params: Value,
     /// Absent for a notification: the caller wants no answer.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<Value>,
 }
 
@@ -37,9 +37,9 @@ pub struct Request {
 #[derive(Debug, Serialize, Deserialize)]
 pub struct Response {
     pub jsonrpc: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub result: Option<Value>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<RpcError>,
     pub id: Value,
 }
@@ -363,6 +363,14 @@ impl Client {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_missing_option_member_reads_as_none_without_serde_default() {
+        let r: Response = serde_json::from_str(r#"{"jsonrpc":"2.0","error":{"code":-32601,"message":"m"},"id":1}"#).unwrap();
+        assert_eq!((r.result, r.error.map(|e| e.code)), (None, Some(-32601)));
+        let call = Request { jsonrpc: "2.0".into(), method: "ping".into(), params: Value::Null, id: None };
+        assert_eq!(serde_json::to_string(&call).unwrap(), r#"{"jsonrpc":"2.0","method":"ping"}"#);
+    }
 
     #[test]
     fn a_call_gets_its_result_with_the_same_id() {

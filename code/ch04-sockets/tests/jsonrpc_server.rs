@@ -54,7 +54,7 @@ fn each_spec_error_has_its_code_and_id() {
         (r#"{"method":"add","params":[1],"id":4}"#, -32600, json!(4)),
         (r#"{"jsonrpc":"2.0","method":"add","params":[1],"id":{"a":1}}"#, -32600, Value::Null),
         (r#"{"jsonrpc":"2.0","method":"add","params":"x","id":6}"#, -32600, json!(6)),
-        (r#"["2.0","add",[40,2],7]"#, -32600, Value::Null), // a batch of three non-requests…
+        (r#"["2.0","add",[40,2],7]"#, -32600, Value::Null), // a batch of four non-requests: four -32600s
         (r#""just a string""#, -32600, Value::Null),
         (r#"{"jsonrpc":"2.0","method":"nope","id":"a"}"#, -32601, json!("a")),
         (r#"{"jsonrpc":"2.0","method":"add","params":["x"],"id":9}"#, -32602, json!(9)),
