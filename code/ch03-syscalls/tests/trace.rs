@@ -404,31 +404,49 @@ fn a_stop_signal_aimed_at_the_tracee_alone_does_not_stop_it() {
 }
 
 /// Ctrl-Z sends SIGTSTP to the whole foreground process group, tracer
-/// included: `trace` itself stops (so the shell sees the job stopped), and
-/// SIGCONT (`fg`) resumes the job to its normal end. Done here with killpg on
-/// a process group of its own instead of a terminal.
+/// included: `trace` itself stops (so the shell sees the job stopped), the
+/// whole job stops with it, and SIGCONT (`fg`) resumes the job to its normal
+/// end. Done here with killpg on a process group of its own instead of a
+/// terminal. The work is done by a child of the traced shell, which `trace`
+/// does not trace (no `-f`) and so does not hold back: it writes a counter to
+/// a file, and the counter must not move while the job is stopped.
 #[test]
 fn sigtstp_to_the_process_group_stops_the_job_and_sigcont_resumes_it() {
     use nix::sys::signal::{killpg, Signal};
     use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
     use std::os::unix::process::CommandExt;
+    use std::time::Duration;
+    let file = std::env::temp_dir().join(format!("ch03-sigtstp-{}", std::process::id()));
+    let count = || std::fs::read_to_string(&file).ok().and_then(|s| s.trim().parse::<u32>().ok()).unwrap_or(0);
+    let worker = format!("i=0; while [ $i -lt 100 ]; do i=$((i+1)); echo $i > '{}'; sleep 0.02; done", file.display());
     let child = Command::new(env!("CARGO_BIN_EXE_trace"))
-        .args(["-e", "trace=exit_group", "sh", "-c", "for i in 1 2 3 4 5 6; do sleep 0.05; done; echo finished"])
+        .args(["-e", "trace=exit_group", "sh", "-c", r#"sh -c "$1"; echo finished"#, "sh", &worker])
         .process_group(0)
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
     let pid = nix::unistd::Pid::from_raw(child.id() as i32);
-    std::thread::sleep(std::time::Duration::from_millis(100));
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    while count() < 5 && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
     killpg(pid, Signal::SIGTSTP).unwrap();
     let status = waitpid(pid, Some(WaitPidFlag::WUNTRACED)).unwrap();
     assert_eq!(status, WaitStatus::Stopped(pid, Signal::SIGTSTP), "Ctrl-Z did not stop trace");
-    std::thread::sleep(std::time::Duration::from_millis(400));
+    std::thread::sleep(Duration::from_millis(100)); // a write already under way lands
+    let at_stop = count();
+    std::thread::sleep(Duration::from_millis(400));
+    let later = count();
     killpg(pid, Signal::SIGCONT).unwrap();
     let out = child.wait_with_output().unwrap();
+    let end = count();
+    let _ = std::fs::remove_file(&file);
+    assert!((5..100).contains(&at_stop), "the job was not running when stopped (counter {at_stop}): the test proves nothing");
+    assert_eq!(later, at_stop, "the job went on while trace was stopped");
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     assert_eq!(String::from_utf8_lossy(&out.stdout), "finished\n");
+    assert_eq!(end, 100, "the job did not run to its end after SIGCONT");
 }
 
 /// Rust's runtime sets SIGPIPE to "ignore" in every Rust program, the tracer
