@@ -102,6 +102,33 @@ fn cat_without_operands_copies_stdin_and_exits_zero() {
     assert!(out.status.success());
 }
 
+/// File names are bytes, not UTF-8: an operand like `$'\xff'` must be
+/// opened (or reported) like any other, not panic in `std::env::args`.
+#[test]
+fn cat_takes_operands_that_are_not_utf8() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().unwrap();
+    let name = OsStr::from_bytes(b"caf\xe9.txt"); // Latin-1, not UTF-8
+    std::fs::write(dir.path().join(name), "latin-1 name\n").unwrap();
+    let out = bin("posix-cat").arg(name).current_dir(dir.path()).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "latin-1 name\n", "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let out = bin("posix-cat").arg(OsStr::from_bytes(b"\xff")).current_dir(dir.path()).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("posix-cat: \u{FFFD}: "), "stderr: {err}");
+    assert_eq!(out.status.code(), Some(1), "stderr: {err}");
+}
+
+#[test]
+fn identity_takes_arguments_that_are_not_utf8() {
+    use std::os::unix::ffi::OsStrExt;
+    let out = bin("process-identity").arg(std::ffi::OsStr::from_bytes(b"\xff")).output().unwrap();
+    assert_eq!(out.status.code(), Some(1), "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(r#", "\xFF"]"#), "{text}");
+}
+
 #[test]
 fn identity_reports_our_pid_as_ppid_our_group_our_cwd_and_exits_with_the_arg_count() {
     let dir = tempfile::tempdir().unwrap();

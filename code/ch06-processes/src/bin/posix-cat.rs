@@ -8,6 +8,7 @@
 //! Look for: the three sources in order, the error line naming `missing.txt`,
 //! and `echo $?` printing 1.
 
+use std::ffi::{OsStr, OsString};
 use std::fs::File;
 use std::io::{self, Read, Write};
 use std::process::ExitCode;
@@ -20,8 +21,9 @@ enum Failure {
 }
 
 /// Copy one input to stdout. `-` is stdin, as POSIX asks of every utility.
-/// (`io::copy` would hide which side an error came from.)
-fn cat_one(name: &str, out: &mut impl Write) -> Result<(), Failure> {
+/// (`io::copy` would hide which side an error came from.) A name is an
+/// `OsStr`: file names are bytes, and need not be UTF-8.
+fn cat_one(name: &OsStr, out: &mut impl Write) -> Result<(), Failure> {
     let mut input: Box<dyn Read> = if name == "-" {
         Box::new(io::stdin().lock())
     } else {
@@ -40,9 +42,10 @@ fn cat_one(name: &str, out: &mut impl Write) -> Result<(), Failure> {
 }
 
 fn main() -> ExitCode {
-    let mut names: Vec<String> = std::env::args().skip(1).collect();
+    // args_os, not args: args panics on an operand that is not UTF-8.
+    let mut names: Vec<OsString> = std::env::args_os().skip(1).collect();
     if names.is_empty() {
-        names.push("-".to_string()); // no operand: read stdin
+        names.push("-".into()); // no operand: read stdin
     }
     let stdout = io::stdout();
     let mut out = stdout.lock();
@@ -53,7 +56,7 @@ fn main() -> ExitCode {
             Err(Failure::Input(e)) => {
                 // Report the file by name on stderr, then go on with the next one.
                 let _ = out.flush(); // keep stdout and stderr in order on a terminal
-                eprintln!("posix-cat: {name}: {e}");
+                eprintln!("posix-cat: {}: {e}", name.to_string_lossy());
                 failed = true;
             }
             // A broken stdout (e.g. `| head -n1`) ends us quietly, like cat.

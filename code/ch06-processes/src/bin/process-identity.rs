@@ -43,7 +43,8 @@ fn run() -> Result<u8, String> {
     // ANCHOR: inputs
     // Inputs: the argument vector and the environment, both copied onto the
     // new process's stack by execve(2).
-    let args: Vec<String> = std::env::args().collect();
+    // args_os, not args: an argument need not be UTF-8, and args would panic.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     println!("args    {args:?}");
     let env_count = std::env::vars_os().count();
     let path = std::env::var("PATH").unwrap_or_default();
