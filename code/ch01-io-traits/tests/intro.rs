@@ -13,7 +13,8 @@ const PRINT_BUFFERING: &str = env!("CARGO_BIN_EXE_intro-print-buffering");
 const RAW_WRITE: &str = env!("CARGO_BIN_EXE_intro-raw-write");
 const MIXED_ORDER: &str = env!("CARGO_BIN_EXE_intro-mixed-order");
 
-/// Runs `bin` with stdin closed and stdout/stderr captured through pipes.
+/// Runs `bin` with stdin from /dev/null (open, at EOF) and stdout/stderr
+/// captured through pipes.
 fn run(bin: &str) -> Output {
     Command::new(bin)
         .stdin(Stdio::null())
