@@ -10,8 +10,9 @@ use std::path::{Path, PathBuf};
 
 // ANCHOR: home
 /// $HOME if set and not empty (the shell and login set it), else the passwd
-/// entry (getpwuid_r(3)). std's env::home_dir does the same on Unix except
-/// that it returns an empty $HOME as is; Go's os.UserHomeDir has no fallback.
+/// entry (getpwuid_r(3)). std's env::home_dir does exactly this on Linux (an
+/// empty $HOME counts as unset there too); it is written out here to show
+/// where the answer comes from. Go's os.UserHomeDir has no fallback.
 fn home_dir() -> Option<PathBuf> {
     match env::var_os("HOME") {
         Some(home) if !home.is_empty() => Some(PathBuf::from(home)),
