@@ -9,7 +9,7 @@
 // and the 64-bit timestamp.
 // Goal: `cargo run -- exercises ch10` reports `ntp_era` passing: the Unix epoch
 // is 0x83AA7E80 seconds, half a second is fraction 0x80000000, 2036 and 2100
-// survive the round trip, and a round trip is exact to within 1 ns.
+// survive the round trip, and a round trip gives back the very nanosecond.
 // Time: about 20 minutes.
 #![allow(unused)] // delete this line when you start
 

@@ -156,7 +156,7 @@ fn the_aligned_ticker_does_not_drift_and_the_naive_one_does() {
     // The naive ticker slides by at least the 20 ms of work per round.
     let naive: Vec<Duration> = out
         .lines()
-        .filter(|l| l.ends_with("since the first"))
+        .filter(|l| l.ends_with("since the start"))
         .map(|l| duration(l.split(", ").nth(1).unwrap().split(' ').next().unwrap()))
         .collect();
     assert_eq!(naive.len(), 3, "{out}");

@@ -48,11 +48,11 @@ fn run() -> nix::Result<()> {
 
     // ANCHOR: naive
     println!("naive: work, then sleep({interval:?}):");
-    let first = SystemTime::now();
+    let start = SystemTime::now();
     for _ in 0..3 {
         std::thread::sleep(interval);
         let now = SystemTime::now();
-        println!("  tick at {} UTC, {:.1?} since the first", utc_time_of_day(now), now.duration_since(first).unwrap_or_default());
+        println!("  tick at {} UTC, {:.1?} since the start", utc_time_of_day(now), now.duration_since(start).unwrap_or_default());
         work();
     }
     // ANCHOR_END: naive

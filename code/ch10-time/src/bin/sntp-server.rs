@@ -5,7 +5,8 @@
 //!      then, in another terminal: cargo run -p ch10-time --bin sntp-client -- 127.0.0.1:12300
 //!
 //! Binds 127.0.0.1 only (port 0: the kernel picks one, printed on the first
-//! line). The real NTP port, 123, needs root; this is a toy, not a time source.
+//! line). The real NTP port, 123, needs CAP_NET_BIND_SERVICE (or a lowered
+//! net.ipv4.ip_unprivileged_port_start); this is a toy, not a time source.
 //! Stops after --requests answers (default: serve until killed).
 use ch10_time::sntp::{serve, ServerConfig};
 use ch10_time::wall::signed_secs;
