@@ -3,9 +3,11 @@
 //! Task: fill `write_atomically` so that it replaces `path` with `data` the
 //! way editors and databases do: write a temporary file *in the same
 //! directory*, `sync_all` it, `rename` it over `path`, then `sync_all` the
-//! directory. Two more rules make it production-grade:
+//! directory. Three more rules make it production-grade:
 //! - if `path` already exists, the new file keeps its permission bits;
-//! - on any error, the temporary file is removed and `path` is untouched.
+//! - on any error, the temporary file is removed and `path` is untouched;
+//! - two writers at once (even two threads of one process) never share or
+//!   delete each other's temporary file, and both succeed.
 //!
 //! Goal: the tests in `tests/exercises.rs` (mod atomic_write) pass.
 //! Time: about 20 minutes. Check: `cargo run -- exercises ch05`.
