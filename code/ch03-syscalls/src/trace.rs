@@ -943,18 +943,25 @@ mod decode {
     }
 
     /// Reads up to `max` bytes of the tracee's memory one word at a time
-    /// (PTRACE_PEEKDATA), stopping after a NUL if `c_string`.
+    /// (PTRACE_PEEKDATA), stopping after a NUL if `c_string`. The words read
+    /// are aligned, so none straddles two pages: bytes up to the end of a
+    /// mapping are read even if the next page is unmapped, and a failed read
+    /// keeps what came before it (`None` only if nothing was readable).
     fn read_bytes(pid: Pid, addr: u64, max: usize, c_string: bool) -> Option<Vec<u8>> {
         let mut out = Vec::with_capacity(max);
-        let mut at = addr;
+        let mut at = addr & !7;
+        let mut skip = (addr - at) as usize; // bytes of the first word before `addr`
         while out.len() < max {
-            let word = ptrace::read(pid, at as ptrace::AddressType).ok()?;
-            for byte in word.to_ne_bytes() {
+            let Ok(word) = ptrace::read(pid, at as ptrace::AddressType) else {
+                return if out.is_empty() { None } else { Some(out) };
+            };
+            for byte in word.to_ne_bytes().into_iter().skip(skip) {
                 if (c_string && byte == 0) || out.len() == max {
                     return Some(out);
                 }
                 out.push(byte);
             }
+            skip = 0;
             at += 8;
         }
         Some(out)

@@ -475,3 +475,45 @@ fn the_tracee_does_not_inherit_the_tracers_ignored_sigpipe() {
     assert!(stderr.contains("+++ killed by SIGPIPE +++"), "{stderr}");
 }
 
+
+/// A string that ends at the very end of a mapping (the next page unmapped)
+/// must still be shown as a string: reading the tracee's memory a word at a
+/// time from the string's unaligned start would cross into the unmapped page
+/// and lose the whole string.
+#[test]
+fn a_string_at_the_end_of_a_mapping_is_still_decoded() {
+    let me = std::env::current_exe().unwrap();
+    let me = me.to_str().unwrap();
+    let command = [me, "--exact", "string_at_the_end_of_a_mapping_helper", "--ignored", "--test-threads=1", "--nocapture"];
+    let command: Vec<OsString> = command.iter().map(OsString::from).collect();
+    let mut events = Vec::new();
+    let outcome = trace::run(&command, &Options { follow_forks: true }, |e| events.push(e.clone())).unwrap();
+    assert_eq!(outcome, Outcome::Exited(0));
+    let access = named(&events, "access");
+    let call = access
+        .iter()
+        .find(|c| c.errno() == Some(libc::ENOENT) && c.args[1] == "0")
+        .unwrap_or_else(|| panic!("no access(…, 0) = ENOENT in {access:#?}"));
+    assert_eq!(call.args[0], "\"x-ch03-none\"", "{call}");
+}
+
+/// Run by the test above, under the tracer: calls access(2) on a path whose
+/// NUL is the last byte of a page followed by an unmapped page.
+#[test]
+#[ignore = "helper: run by a_string_at_the_end_of_a_mapping_is_still_decoded"]
+fn string_at_the_end_of_a_mapping_helper() {
+    let page = 4096;
+    // SAFETY: a fresh private anonymous mapping of two pages; the second is
+    // unmapped again, the string is written inside the first, and both calls
+    // only read it.
+    unsafe {
+        let map = libc::mmap(std::ptr::null_mut(), 2 * page, libc::PROT_READ | libc::PROT_WRITE, libc::MAP_PRIVATE | libc::MAP_ANONYMOUS, -1, 0);
+        assert_ne!(map, libc::MAP_FAILED);
+        assert_eq!(libc::munmap(map.cast::<u8>().add(page).cast(), page), 0);
+        let name = b"x-ch03-none\0";
+        let at = map.cast::<u8>().add(page - name.len());
+        std::ptr::copy_nonoverlapping(name.as_ptr(), at, name.len());
+        assert_eq!(libc::access(at.cast(), libc::F_OK), -1);
+        libc::munmap(map, page);
+    }
+}
