@@ -17,8 +17,10 @@ use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// `_IOR('X', 125, __u32)` from fs/ext4/ext4.h (also `FS_IOC_SHUTDOWN` in
-/// include/uapi/linux/fs.h since Linux 6.x): 2<<30 | 4<<16 | 'X'<<8 | 125.
+/// `_IOR('X', 125, __u32)`, ext4's `EXT4_IOC_SHUTDOWN` (fs/ext4/ext4.h; newer
+/// kernels move it to include/uapi/linux/ext4.h), the same number as XFS's
+/// `XFS_IOC_GOINGDOWN` and f2fs's `F2FS_IOC_SHUTDOWN` (include/uapi/linux/
+/// f2fs.h): 2<<30 | 4<<16 | 'X'<<8 | 125.
 const EXT4_IOC_SHUTDOWN: u32 = 0x8004_587D;
 /// Stop the file system at once, without writing the journal out.
 const EXT4_GOING_FLAGS_NOLOGFLUSH: u32 = 2;
