@@ -101,9 +101,10 @@ fn run() -> Result<(), String> {
     let mut buf = vec![0u8; mib << 20];
     buf.fill(1);
     println!("\n{:<44} {:>10}", format!("operation (parent with {mib} MiB touched)"), "µs/op");
-    let rows: [(&str, fn() -> Result<(), String>); 3] = [
+    let rows: [(&str, fn() -> Result<(), String>); 4] = [
         ("fork + _exit + waitpid", fork_wait),
         ("fork + exec /bin/true + waitpid", fork_exec_wait),
+        ("posix_spawn /bin/true + waitpid", posix_spawn_wait),
         ("Command::new(/bin/true).status()", command_status),
     ];
     for (name, op) in rows {
