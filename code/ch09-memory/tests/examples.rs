@@ -239,7 +239,7 @@ fn the_zip_we_write_is_one_unzip_accepts_and_we_list_a_file_by_path() {
 
 #[test]
 fn a_zip64_archive_is_named_instead_of_misread() {
-    // Over 4 GiB a zip stores 0xFFFFFFFF in the EOCD's directory offset and
+    // A directory that starts past 4 GiB has 0xFFFFFFFF in the EOCD's offset and
     // the real one in the Zip64 EOCD record (APPNOTE 4.3.14), found through
     // the locator before the EOCD (4.3.15): mark ours that way.
     let mut zip = ch09_memory::zip::stored_zip(&[("a.txt", b"abc")], "");
@@ -252,6 +252,23 @@ fn a_zip64_archive_is_named_instead_of_misread() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("Zip64"), "{err}");
+}
+
+#[test]
+fn a_comment_holding_the_eocd_signature_is_not_taken_for_the_record() {
+    // The comment is free bytes: this one holds `PK\5\6` 22 bytes before the
+    // end of the file. The real record is the candidate whose comment length
+    // reaches exactly to the end of the file (APPNOTE 4.3.16).
+    let comment = "PK\u{5}\u{6}, then 18 more bytes..";
+    assert!(comment.len() - comment.find("PK").unwrap() >= 22);
+    let zip = ch09_memory::zip::stored_zip(&[("a.txt", b"abc")], comment);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sig-in-comment.zip");
+    std::fs::write(&path, &zip).unwrap();
+    let text = run_ok("zip-eocd", &[path.to_str().unwrap()]);
+    let eocd = zip.len() - 22 - comment.len();
+    assert!(text.contains(&format!("EOCD at {eocd} ")), "{text}");
+    assert!(text.contains("EOCD: 1 entries") && text.contains("a.txt: \"abc\", crc ok"), "{text}");
 }
 
 #[test]

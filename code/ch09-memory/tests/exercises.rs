@@ -154,6 +154,9 @@ mod maps {
         let exe = exe.to_string_lossy();
 
         let data = find(&maps, MARKER.as_ptr() as usize).expect("the static is mapped");
+        // A static lives in a mapping of the executable file, never an
+        // anonymous one (and `ends_with("")` would accept an empty path).
+        assert!(!data.path.is_empty(), "static found in an anonymous mapping: {data:?}");
         assert!(exe.ends_with(&data.path) || data.path == exe, "static in {data:?}, exe {exe}");
         assert!(data.perms.starts_with('r') && !data.perms.contains('x'), "{data:?}");
 

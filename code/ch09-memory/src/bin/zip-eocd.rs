@@ -28,8 +28,10 @@ fn u32_at(b: &[u8], at: usize) -> Result<u32, String> {
     Ok(u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]))
 }
 
-/// Offset of the end-of-central-directory record: the last `PK\5\6`
-/// signature within 22 + 65535 bytes (record + longest comment) of the end.
+/// Offset of the end-of-central-directory record: scanning back from the
+/// end, within 22 + 65535 bytes (record + longest comment), the first
+/// `PK\5\6` whose comment length reaches exactly to the end of the file.
+/// The comment is free bytes and may hold the signature itself.
 fn find_eocd(zip: &[u8]) -> Result<usize, String> {
     const MIN: usize = 22;
     if zip.len() < MIN {
@@ -38,7 +40,10 @@ fn find_eocd(zip: &[u8]) -> Result<usize, String> {
     let lowest = zip.len().saturating_sub(MIN + 65535);
     (lowest..=zip.len() - MIN)
         .rev()
-        .find(|&at| zip[at..at + 4] == [b'P', b'K', 5, 6])
+        .find(|&at| {
+            zip[at..at + 4] == [b'P', b'K', 5, 6]
+                && at + MIN + u16::from_le_bytes([zip[at + 20], zip[at + 21]]) as usize == zip.len()
+        })
         .ok_or_else(|| "no end-of-central-directory record".to_string())
 }
 
@@ -57,9 +62,10 @@ fn list(zip: &[u8]) -> Result<Vec<Entry>, String> {
     let cd_size = u32_at(zip, eocd + 12)? as usize;
     let cd_offset = u32_at(zip, eocd + 16)? as usize;
     let comment_len = u16_at(zip, eocd + 20)? as usize;
-    // Over 4 GiB or 65 535 entries these fields hold all ones; the Zip64 EOCD
-    // locator just before the EOCD (APPNOTE 4.3.15) points at the Zip64 EOCD
-    // record (4.3.14) that holds the real values.
+    // A field too small for its value holds all ones, and only that field
+    // (APPNOTE 4.4.1.4): over 65 535 entries the counts, a directory past
+    // 4 GiB its offset. The Zip64 EOCD locator just before the EOCD (4.3.15)
+    // points at the Zip64 EOCD record (4.3.14) that holds the real values.
     if count == 0xFFFF || cd_size == 0xFFFF_FFFF || cd_offset == 0xFFFF_FFFF {
         return Err("a Zip64 archive (over 4 GiB or 65 535 entries): this reader does not follow the Zip64 record".into());
     }
