@@ -7,8 +7,8 @@
 //! the sender of a `done` channel. Every thread must stop — including a
 //! worker blocked in a send — and be joined before the function returns.
 //! Goal: `cargo run -- exercises ch02` reports `pipeline` as passing (the
-//! call returns, with `want` distinct sorted matches; with one worker they
-//! are exactly the first `want` matches).
+//! call returns, with `want` distinct sorted matches, and leaves no thread
+//! running; with one worker they are exactly the first `want` matches).
 //! Time: about 30 minutes.
 
 use crossbeam::channel::{bounded, select, Receiver};

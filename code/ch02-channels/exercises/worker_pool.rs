@@ -3,10 +3,11 @@
 //! Task: `WorkerPool::new(n)` starts `n` threads that take jobs from one
 //! channel and run them. `shutdown` closes the channel by dropping its
 //! sender, lets the workers finish every job already queued, joins them and
-//! returns how many jobs ran. Dropping the pool does the same.
+//! returns how many jobs ran. Dropping the pool does the same (write a
+//! `Drop` impl).
 //! Goal: `cargo run -- exercises ch02` reports `worker_pool` as passing
 //! (100 jobs all run, `n` jobs can run at the same time, nothing queued is
-//! lost at shutdown).
+//! lost at shutdown or when the pool is dropped).
 //! Time: about 25 minutes.
 
 use std::sync::mpsc;
@@ -15,7 +16,9 @@ use std::thread::{self, JoinHandle};
 
 type Job = Box<dyn FnOnce() + Send + 'static>;
 
-/// `n` threads that run the jobs given to `execute`, in the order given.
+/// `n` threads that run the jobs given to `execute`. Jobs are taken from the
+/// queue in the order given; with `n > 1` they run at the same time and may
+/// finish in any order.
 pub struct WorkerPool {
     /// `None` once shut down: dropping the sender is what tells the workers
     /// that no more jobs will come.

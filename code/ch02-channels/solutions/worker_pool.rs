@@ -7,7 +7,9 @@ use std::thread::{self, JoinHandle};
 
 type Job = Box<dyn FnOnce() + Send + 'static>;
 
-/// `n` threads that run the jobs given to `execute`, in the order given.
+/// `n` threads that run the jobs given to `execute`. Jobs are taken from the
+/// queue in the order given; with `n > 1` they run at the same time and may
+/// finish in any order.
 ///
 /// A job that panics kills the worker running it: the panic message is
 /// printed, that worker's count is lost (`shutdown` counts it as 0), and the

@@ -3,10 +3,13 @@
 //! `--features check-exercises` (what `cargo run -- exercises ch02` does).
 //! A broken answer may deadlock instead of failing, so each test runs its
 //! body under `within`, which fails after a generous limit instead of hanging.
+//! The tests that count the process's threads run in a process of their own
+//! (`in_own_process`), where no other test starts or ends threads meanwhile.
 
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Runs `f` on a thread and fails the test if it does not finish in 30 s.
 fn within<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static) -> T {
@@ -19,6 +22,66 @@ fn within<T: Send + 'static>(what: &str, f: impl FnOnce() -> T + Send + 'static)
         Err(mpsc::RecvTimeoutError::Timeout) => panic!("{what}: did not finish in 30 s (deadlock?)"),
         Err(mpsc::RecvTimeoutError::Disconnected) => panic!("{what}: panicked (see above)"),
     }
+}
+
+/// The number of threads in this process: the `Threads:` line of
+/// /proc/self/status (proc(5)).
+fn threads_now() -> usize {
+    let status = std::fs::read_to_string("/proc/self/status").expect("reading /proc/self/status");
+    let line = status.lines().find_map(|l| l.strip_prefix("Threads:")).expect("a Threads: line");
+    line.trim().parse().expect("Threads: is a number")
+}
+
+/// Waits up to 2 s for the thread count to come back down to `before`: a
+/// joined thread has left its code, but the kernel removes it from the count
+/// a moment later. Fails with `what` if threads are still running after that.
+fn threads_come_back_to(before: usize, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(2);
+    loop {
+        let now = threads_now();
+        if now <= before {
+            return;
+        }
+        assert!(Instant::now() < deadline, "{what}: {now} threads still running 2 s later, {before} before");
+        thread::sleep(Duration::from_millis(10));
+    }
+}
+
+/// Thread counts mean nothing while other tests run beside this one, so the
+/// test `name` (its full path, `module::test`) runs again, alone, in a child
+/// process of this test binary, which fails this test if it fails or takes
+/// more than 30 s. Returns true in that child: the caller then runs its body.
+fn in_own_process(name: &str) -> bool {
+    const MARK: &str = "CH02_EXERCISE_TEST_ALONE";
+    if std::env::var_os(MARK).is_some() {
+        return true;
+    }
+    let exe = std::env::current_exe().expect("the test binary's path");
+    let mut child = Command::new(exe)
+        .args([name, "--exact", "--test-threads=1"])
+        .env(MARK, "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting the test binary again");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while child.try_wait().expect("waiting for the child").is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("{name}: did not finish in 30 s in its own process (deadlock?)");
+        }
+        thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().expect("reading the child's output");
+    assert!(
+        out.status.success(),
+        "{name}, run alone, failed:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    false
 }
 
 mod bounded_queue {
@@ -144,14 +207,18 @@ mod pipeline {
     }
 
     #[test]
-    fn cancellation_is_repeatable() {
-        // Each call must tear down its own threads; 50 calls in a row would
-        // pile up blocked threads (and eventually hang) if they did not.
-        within("50 pipelines", || {
-            for want in 0..50 {
-                assert_eq!(find_first(2, want, multiple_of_7).len(), want);
-            }
-        });
+    fn fifty_pipelines_leave_no_thread_running() {
+        // Each call must stop and join its own threads before it returns. A
+        // pipeline that forgets leaves its generator and workers running (or
+        // blocked) after the call: 50 calls, 150 threads left behind.
+        if !super::in_own_process("pipeline::fifty_pipelines_leave_no_thread_running") {
+            return;
+        }
+        let before = super::threads_now();
+        for want in 0..50 {
+            assert_eq!(find_first(2, want, multiple_of_7).len(), want);
+        }
+        super::threads_come_back_to(before, "50 calls of find_first returned");
     }
 }
 
@@ -198,6 +265,28 @@ mod worker_pool {
             got.sort();
             assert_eq!(got, vec![0, 1, 2]);
         });
+    }
+
+    #[test]
+    fn dropping_the_pool_runs_the_queued_jobs_and_stops_the_workers() {
+        // No `shutdown` here: `drop` must do the same. Each job takes 5 ms, so
+        // with 2 workers most of the 10 are still queued when `drop` starts.
+        if !super::in_own_process("worker_pool::dropping_the_pool_runs_the_queued_jobs_and_stops_the_workers") {
+            return;
+        }
+        let before = super::threads_now();
+        let count = Arc::new(AtomicUsize::new(0));
+        let pool = WorkerPool::new(2);
+        for _ in 0..10 {
+            let count = Arc::clone(&count);
+            pool.execute(move || {
+                std::thread::sleep(std::time::Duration::from_millis(5));
+                count.fetch_add(1, Ordering::SeqCst);
+            });
+        }
+        drop(pool);
+        assert_eq!(count.load(Ordering::SeqCst), 10, "drop returned before every queued job had run");
+        super::threads_come_back_to(before, "the pool was dropped");
     }
 
     #[test]

@@ -1,14 +1,14 @@
 //! The two ways of waiting in `select-cpu`: the blocking wait sleeps and uses
 //! almost no CPU however long it waits; the polling loop keeps asking while
 //! nothing is there (checked without a clock: the sender waits until the
-//! poller has spun 1,000 times).
+//! poller has spun 1,000 times, or 10 s if it never does).
 
 use ch02_channels::{block_until_message, poll_until_message, send_primes, thread_cpu_time};
 use crossbeam::channel::bounded;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::thread;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 #[test]
 fn a_polling_loop_spins_until_the_message_comes() {
@@ -16,14 +16,19 @@ fn a_polling_loop_spins_until_the_message_comes() {
     let loops = AtomicU64::new(0);
     thread::scope(|s| {
         s.spawn(|| {
-            while loops.load(Ordering::Relaxed) < 1000 {
+            // Send once the poller has checked 1,000 times; if it never does
+            // (a wait that blocks, or stops counting), send after 10 s anyway
+            // so the test fails below instead of hanging.
+            let give_up = Instant::now() + Duration::from_secs(10);
+            while loops.load(Ordering::Relaxed) < 1000 && Instant::now() < give_up {
                 std::hint::spin_loop();
             }
             tx.send(42).unwrap();
         });
         assert_eq!(poll_until_message(&rx, &loops), Some(42));
     });
-    assert!(loops.load(Ordering::Relaxed) >= 1000);
+    let n = loops.load(Ordering::Relaxed);
+    assert!(n >= 1000, "the poller checked the channel {n} times in 10 s before the message came");
 }
 
 /// The blocking wait sleeps: while the sender takes 300 ms, the waiting
