@@ -95,6 +95,53 @@ pub fn count_allocs<T>(f: impl FnOnce() -> T) -> (T, Counts) {
 }
 // ANCHOR_END: counting
 
+#[cfg(test)]
+mod counting_alloc_tests {
+    //! Runs every method of `CountingAlloc` through ordinary collections, so
+    //! that `cargo +nightly miri test -p ch09-memory --lib` checks its unsafe
+    //! forwarding (the integration test reads getrusage and /proc, which
+    //! Miri's isolation forbids). The harness's own threads may allocate at
+    //! the same time, hence `>=`.
+    use super::{count_allocs, CountingAlloc};
+    use std::hint::black_box;
+
+    #[global_allocator]
+    static A: CountingAlloc = CountingAlloc;
+
+    #[repr(align(64))]
+    struct Line([u8; 64]);
+
+    #[test]
+    fn every_method_forwards_and_counts() {
+        // realloc: a String that outgrows its buffer keeps its bytes.
+        let (s, c) = count_allocs(|| {
+            let mut s = String::with_capacity(4);
+            for i in 0..100u8 {
+                s.push((b'a' + i % 26) as char);
+            }
+            black_box(s)
+        });
+        assert!(c.allocs >= 1 && c.reallocs >= 1, "{c:?}");
+        assert_eq!(s.len(), 100);
+        assert!(s.starts_with("abcdefghijklmnopqrstuvwxyzabc") && s.ends_with("uv"), "{s}");
+
+        // alloc_zeroed: vec![0; n] asks for zeroed memory and gets it.
+        let (v, c) = count_allocs(|| black_box(vec![0u64; 1000]));
+        assert!(c.zeroed >= 1 && c.bytes >= 8000, "{c:?}");
+        assert!(v.iter().all(|&x| x == 0));
+
+        // An alignment above malloc's 16 bytes: System takes posix_memalign.
+        let (b, c) = count_allocs(|| black_box(Box::new(Line([7; 64]))));
+        assert!(c.allocs >= 1 && c.bytes >= 64, "{c:?}");
+        assert_eq!(&*b as *const Line as usize % 64, 0);
+        assert!(b.0.iter().all(|&x| x == 7));
+
+        // dealloc: dropping the three frees three blocks.
+        let ((), c) = count_allocs(|| drop((s, v, b)));
+        assert!(c.frees >= 3, "{c:?}");
+    }
+}
+
 /// The size of a page: sysconf(3) `_SC_PAGESIZE` (4096 on x86-64).
 pub fn page_size() -> usize {
     // SAFETY: sysconf only reads a constant of the system.
