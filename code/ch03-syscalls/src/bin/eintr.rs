@@ -17,6 +17,12 @@ use nix::sys::signal::{sigaction, SaFlags, SigAction, SigHandler, SigSet, Signal
 /// The pipe's write end, for the handler (a handler cannot capture variables).
 static WRITE_FD: AtomicI32 = AtomicI32::new(-1);
 
+const USAGE: &str = "usage: eintr
+Blocks in read(2) on a pipe until SIGUSR1 arrives, twice: with a handler
+installed without SA_RESTART (read fails with EINTR, the loop retries) and
+with SA_RESTART (the kernel restarts the read).
+";
+
 // ANCHOR: handler
 extern "C" fn on_sigusr1(_: libc::c_int) {
     // Only async-signal-safe calls in a handler: write(2) is one (man 7 signal-safety).
@@ -84,6 +90,10 @@ fn interrupted_read(flags: SaFlags) -> Result<u32, String> {
 }
 
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     for (label, flags) in [("without SA_RESTART", SaFlags::empty()), ("with SA_RESTART   ", SaFlags::SA_RESTART)] {
         match interrupted_read(flags) {
             Ok(n) => println!("{label}: read(2) failed with EINTR {n} time(s), then returned the handler's byte"),

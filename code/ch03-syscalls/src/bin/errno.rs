@@ -12,7 +12,16 @@ use std::io;
 
 const MISSING: &CStr = c"/no/such/file";
 
+const USAGE: &str = "usage: errno
+Opens /no/such/file four ways and prints the error each level reports:
+the kernel (-ENOENT), libc (-1 and errno), nix (Errno) and std (io::Error).
+";
+
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     // ANCHOR: kernel
     // 1. The kernel's answer: openat(AT_FDCWD, path, O_RDONLY) by hand.
     let raw: isize;

@@ -12,6 +12,11 @@
 use nix::sys::wait::{waitpid, WaitStatus};
 use nix::unistd::{fork, ForkResult};
 
+const USAGE: &str = "usage: fork-and-wait
+Forks: the child calls getpid(2) and writes a line, the parent waits for it
+and writes another. Trace it with `trace -f` to see both processes.
+";
+
 fn run() -> Result<(), String> {
     // ANCHOR: main
     // SAFETY: this program has a single thread, so the child may run any code.
@@ -38,6 +43,10 @@ fn run() -> Result<(), String> {
 }
 
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(message) = run() {
         eprintln!("{message}");
         std::process::exit(1);

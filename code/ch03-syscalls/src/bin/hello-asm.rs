@@ -8,6 +8,10 @@
 
 use std::io;
 
+const USAGE: &str = "usage: hello-asm
+Writes one line with write(2) made by the `syscall` instruction (inline asm).
+";
+
 // ANCHOR: write
 /// write(2) by hand: its number (`SYS_write`, 1) in rax; fd, pointer and length in rdi, rsi, rdx.
 /// The kernel returns the count in rax, or -errno (-4095..-1) on failure.
@@ -38,6 +42,10 @@ fn write_raw(fd: i32, buf: &[u8]) -> io::Result<usize> {
 // ANCHOR_END: write
 
 fn main() {
+    if std::env::args_os().nth(1).is_some_and(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(e) = write_raw(1, b"hello from the syscall instruction\n") {
         eprintln!("write(1) via asm!: {e}");
         std::process::exit(1);

@@ -8,6 +8,10 @@
 
 use std::io;
 
+const USAGE: &str = "usage: hello-libc
+Writes one line with the C library's syscall(SYS_write, ...).
+";
+
 // ANCHOR: write
 fn write_libc(fd: i32, buf: &[u8]) -> io::Result<usize> {
     // SAFETY: syscall(2) with SYS_write reads `buf.len()` bytes from `buf`.
@@ -22,6 +26,10 @@ fn write_libc(fd: i32, buf: &[u8]) -> io::Result<usize> {
 // ANCHOR_END: write
 
 fn main() {
+    if std::env::args_os().nth(1).is_some_and(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(e) = write_libc(1, b"hello from libc::syscall(SYS_write)\n") {
         eprintln!("syscall(SYS_write, 1): {e}");
         std::process::exit(1);

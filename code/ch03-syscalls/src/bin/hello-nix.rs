@@ -6,8 +6,16 @@
 //!
 //! Look for: the same single write(1, …) as the other two.
 
-// ANCHOR: write
+const USAGE: &str = "usage: hello-nix
+Writes one line with nix::unistd::write (libc's write(), then `syscall`).
+";
+
 fn main() {
+    if std::env::args_os().nth(1).is_some_and(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
+    // ANCHOR: write
     // nix::unistd::write calls libc's write(), which executes `syscall`.
     match nix::unistd::write(std::io::stdout(), b"hello from nix::unistd::write\n") {
         Ok(_) => {}
@@ -16,5 +24,5 @@ fn main() {
             std::process::exit(1);
         }
     }
+    // ANCHOR_END: write
 }
-// ANCHOR_END: write

@@ -8,7 +8,15 @@
 //! Look for: in the trace, three `getpid() = N` lines with the same N, then
 //! one `write(1, "3 getpid calls agreed\n", 22) = 22`.
 
+const USAGE: &str = "usage: known-syscalls
+Makes three getpid(2) calls and one write(2), to check a tracer against.
+";
+
 fn main() {
+    if std::env::args_os().nth(1).is_some_and(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     // ANCHOR: main
     // Three getpid(2) calls: std::process::id() calls libc's getpid(), which
     // glibc (since 2.25) no longer caches, so each one enters the kernel.

@@ -15,6 +15,12 @@
 use std::hint::black_box;
 use std::time::Instant;
 
+const USAGE: &str = "usage: syscalls-bench [--quick]
+Times ns per call: a function call, clock_gettime via the vDSO and via
+syscall(2), and getpid(2); then prints the clocksource and CPU mitigations.
+  --quick   a fast, imprecise run (the tests use it)
+";
+
 // ANCHOR: contenders
 #[inline(never)]
 fn plain_function(x: u64) -> u64 {
@@ -73,7 +79,20 @@ fn vulnerabilities() -> std::io::Result<Vec<(String, String)>> {
 }
 
 fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
+    let mut quick = false;
+    for arg in std::env::args_os().skip(1) {
+        match arg.to_str() {
+            Some("--help" | "-h") => {
+                print!("{USAGE}");
+                return;
+            }
+            Some("--quick") => quick = true,
+            _ => {
+                eprintln!("syscalls-bench: unknown argument {arg:?} (try --help)");
+                std::process::exit(1);
+            }
+        }
+    }
     let (rounds, iters) = if quick { (2, 1_000) } else { (7, 2_000_000) };
 
     let rows: [(&str, f64); 4] = [

@@ -82,7 +82,7 @@ fn parse_args() -> Result<Args, NotRun> {
                 args.command.extend(rest.by_ref());
             }
             Some(flag) if flag.starts_with('-') && args.command.is_empty() => {
-                return Err(NotRun::Usage(format!("unknown option {flag}\n{USAGE}")));
+                return Err(NotRun::Usage(format!("unknown option {flag} (try --help)\n{USAGE}")));
             }
             _ => {
                 args.command.push(arg);

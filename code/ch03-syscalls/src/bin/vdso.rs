@@ -11,6 +11,11 @@
 
 use std::time::Instant;
 
+const USAGE: &str = "usage: vdso
+Finds the [vdso] mapping in /proc/self/maps and compares its address with
+getauxval(AT_SYSINFO_EHDR), then reads the clock 1000 times through it.
+";
+
 fn run() -> Result<(), String> {
     // ANCHOR: maps
     // The kernel lists the mapping in /proc/self/maps, named [vdso].
@@ -55,6 +60,10 @@ fn run() -> Result<(), String> {
 }
 
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(message) = run() {
         eprintln!("{message}");
         std::process::exit(1);
