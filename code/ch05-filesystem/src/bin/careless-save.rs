@@ -19,6 +19,13 @@ use std::fs::{self, File};
 use std::io::{self, Write};
 use std::path::Path;
 
+const USAGE: &str = "\
+usage: careless-save in-place|no-fsync|no-dir-fsync DIR [--crash-after STEP]
+BROKEN ON PURPOSE: replaces DIR/config.txt by `version 2`, each MODE skipping
+part of the durable recipe. --crash-after STEP makes it SIGKILL itself after
+that step (in-place: truncate, half, write; the others: create, write, [fsync,] rename).
+";
+
 fn save(mode: &str, dir: &Path, data: &[u8], after: &mut dyn FnMut(&str)) -> io::Result<()> {
     let target = dir.join("config.txt");
     let tmp = dir.join(".config.txt.tmp");
@@ -48,20 +55,20 @@ fn save(mode: &str, dir: &Path, data: &[u8], after: &mut dyn FnMut(&str)) -> io:
             fs::rename(&tmp, &target)?; // in the page cache only: a power cut undoes it
             after("rename");
         }
-        _ => return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("unknown mode {mode:?}"))),
+        _ => return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("unknown mode {mode:?}; try --help"))),
     }
     Ok(())
 }
 
 fn run() -> io::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let usage = "usage: careless-save in-place|no-fsync|no-dir-fsync DIR [--crash-after STEP]";
-    if args.first().is_some_and(|a| a == "--help" || a == "-h") {
-        println!("{usage}");
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
         return Ok(());
     }
     let (Some(mode), Some(dir)) = (args.first(), args.get(1)) else {
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, usage));
+        let usage = USAGE.lines().next().unwrap_or_default();
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("{usage} (try --help)")));
     };
     let crash_after = match args.get(2).map(String::as_str) {
         Some("--crash-after") => args.get(3).cloned(),

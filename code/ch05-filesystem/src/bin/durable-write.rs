@@ -13,10 +13,17 @@
 use std::fs;
 use std::io;
 
+const USAGE: &str = "\
+usage: durable-write [--crash-after create|write|fsync|rename|fsync-dir] [DIR]
+Writes DIR/config.txt (`version 1` if missing), then replaces it durably by
+`version 2`: temp file, fsync, rename, fsync of DIR. --crash-after STEP makes
+it SIGKILL itself after that step. Default DIR: a temp dir, removed at the end.
+";
+
 fn run() -> io::Result<()> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().is_some_and(|a| a == "--help" || a == "-h") {
-        println!("usage: durable-write [--crash-after create|write|fsync|rename|fsync-dir] [DIR]");
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
         return Ok(());
     }
     let crash_after = match args.iter().position(|a| a == "--crash-after") {
@@ -24,6 +31,9 @@ fn run() -> io::Result<()> {
         Some(_) => return Err(io::Error::new(io::ErrorKind::InvalidInput, "--crash-after needs a step")),
         None => None,
     };
+    if let Some(flag) = args.iter().find(|a| a.starts_with('-')) {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("unknown option {flag}; try --help")));
+    }
     let (dir, _guard) = ch05_filesystem::scratch_dir(args.into_iter().next())?;
     let config = dir.join("config.txt");
     if !config.exists() {

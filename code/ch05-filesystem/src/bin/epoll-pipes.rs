@@ -13,6 +13,12 @@ use nix::fcntl::{fcntl, FcntlArg, OFlag};
 use nix::sys::epoll::{Epoll, EpollCreateFlags, EpollEvent, EpollFlags, EpollTimeout};
 use nix::unistd::pipe;
 
+const USAGE: &str = "\
+usage: epoll-pipes
+Three writer threads send lines into three non-blocking pipes; one epoll(7)
+loop reads each pipe when it is ready and notices its end of file. No arguments.
+";
+
 fn set_nonblocking(fd: &OwnedFd) -> nix::Result<()> {
     // fcntl(2) F_GETFL/F_SETFL: read(2) on this fd now fails with EAGAIN
     // instead of sleeping when the pipe is empty.
@@ -80,6 +86,10 @@ fn run() -> io::Result<()> {
 }
 
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(e) = run() {
         eprintln!("epoll-pipes: {e}");
         std::process::exit(1);

@@ -9,6 +9,13 @@ use std::fs::{self, File, OpenOptions};
 use std::io::{self, Read, Write};
 use std::path::Path;
 
+const USAGE: &str = "\
+usage: files-basics [DIR]
+Opens log.txt with create+truncate, append, write without truncate and
+create_new, showing its contents after each; then create_dir_all, rename and
+removes. DIR: where to work (created if missing); default a temp dir, removed.
+";
+
 fn show(path: &Path) -> io::Result<()> {
     let mut text = String::new();
     File::open(path)?.read_to_string(&mut text)?;
@@ -17,7 +24,11 @@ fn show(path: &Path) -> io::Result<()> {
 }
 
 fn run() -> io::Result<()> {
-    let (dir, _guard) = ch05_filesystem::scratch_dir(std::env::args().nth(1))?;
+    let arg = std::env::args().nth(1);
+    if let Some(flag) = arg.as_deref().filter(|a| a.starts_with('-')) {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("unknown option {flag}; try --help")));
+    }
+    let (dir, _guard) = ch05_filesystem::scratch_dir(arg)?;
     let log = dir.join("log.txt");
 
     // ANCHOR: open
@@ -70,6 +81,10 @@ fn run() -> io::Result<()> {
 }
 
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(e) = run() {
         eprintln!("files-basics: {e}");
         std::process::exit(1);

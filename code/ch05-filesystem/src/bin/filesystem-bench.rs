@@ -18,6 +18,13 @@ use std::time::{Duration, Instant};
 use memmap2::Mmap;
 use nix::sys::inotify::{AddWatchFlags, InitFlags, Inotify};
 
+const USAGE: &str = "\
+usage: filesystem-bench [--quick] [DIR]
+Times writes with and without fsync, a durable replace, read vs mmap of a
+cached file and stat vs inotify, in a temp dir under DIR (default: the system
+temp dir; its file system decides what fsync costs). --quick: few iterations.
+";
+
 /// Minor page faults of this process so far (getrusage(2), `ru_minflt`).
 fn minor_faults() -> io::Result<i64> {
     // SAFETY: getrusage(2) fills the zeroed struct we pass; all-zero is a valid rusage.
@@ -85,7 +92,7 @@ fn run_go(quick: bool, dir: &Path) -> Result<HashMap<String, f64>, String> {
 fn run() -> io::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--help" || a == "-h") {
-        println!("usage: filesystem-bench [--quick] [DIR]   (DIR: where to measure, default the temp dir)");
+        print!("{USAGE}");
         return Ok(());
     }
     if let Some(flag) = args.iter().find(|a| a.starts_with('-') && *a != "--quick") {

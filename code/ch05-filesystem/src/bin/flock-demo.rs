@@ -17,6 +17,13 @@ use std::time::Duration;
 use nix::errno::Errno;
 use nix::fcntl::{Flock, FlockArg};
 
+const USAGE: &str = "\
+usage: flock-demo [--hold FILE | --try FILE | --wait FILE | --retry FILE N]
+Without arguments: a lock held by this process, a second open, a LOCK_NB
+child and a blocking child, in a temp dir. --hold FILE locks until stdin
+closes; --try one LOCK_NB attempt; --wait blocks; --retry tries N times.
+";
+
 fn open(path: &Path) -> io::Result<File> {
     OpenOptions::new().read(true).write(true).create(true).truncate(false).open(path)
         .map_err(|e| io::Error::new(e.kind(), format!("opening {}: {e}", path.display())))
@@ -104,6 +111,10 @@ fn demo() -> io::Result<()> {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.as_slice() {
+        _ if args.iter().any(|a| a == "--help" || a == "-h") => {
+            print!("{USAGE}");
+            Ok(())
+        }
         [] => demo(),
         [mode, file] if mode == "--try" => try_lock(Path::new(file)).map(|lock| {
             println!("child --try: {}", if lock.is_some() { "locked" } else { "EWOULDBLOCK (held by another process)" });
@@ -133,7 +144,7 @@ fn main() {
                 // Hold until whoever started us closes our stdin.
                 io::stdin().read_to_end(&mut Vec::new()).map(|_| ())
             }),
-        _ => Err(io::Error::new(io::ErrorKind::InvalidInput, "usage: flock-demo [--hold|--try|--wait FILE | --retry FILE N]")),
+        _ => Err(io::Error::new(io::ErrorKind::InvalidInput, format!("{} (try --help)", USAGE.lines().next().unwrap_or_default()))),
     };
     if let Err(e) = result {
         eprintln!("flock-demo: {e}");

@@ -8,8 +8,19 @@ use std::fs;
 use std::io;
 use std::os::unix::fs::{symlink, MetadataExt};
 
+const USAGE: &str = "\
+usage: inodes [DIR]
+Shows a file's metadata (size, mode, nlink, times), a hard link sharing its
+inode and a symlink holding its path; compare with `ls -li DIR`.
+DIR: where to make the files (created if missing); default a temp dir, removed.
+";
+
 fn run() -> io::Result<()> {
-    let (dir, _guard) = ch05_filesystem::scratch_dir(std::env::args().nth(1))?;
+    let arg = std::env::args().nth(1);
+    if let Some(flag) = arg.as_deref().filter(|a| a.starts_with('-')) {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("unknown option {flag}; try --help")));
+    }
+    let (dir, _guard) = ch05_filesystem::scratch_dir(arg)?;
     let original = dir.join("original.txt");
     fs::write(&original, "twelve bytes")?;
 
@@ -51,6 +62,10 @@ fn run() -> io::Result<()> {
 }
 
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(e) = run() {
         eprintln!("inodes: {e}");
         std::process::exit(1);

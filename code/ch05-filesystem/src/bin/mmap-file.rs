@@ -8,8 +8,19 @@ use std::io;
 
 use memmap2::{Mmap, MmapMut};
 
+const USAGE: &str = "\
+usage: mmap-file [DIR]
+Maps DIR/data.txt read-only and counts its lines, then maps it writable,
+changes it with a memory store and flushes (msync) it back.
+DIR: where to make the file (created if missing); default a temp dir, removed.
+";
+
 fn run() -> io::Result<()> {
-    let (dir, _guard) = ch05_filesystem::scratch_dir(std::env::args().nth(1))?;
+    let arg = std::env::args().nth(1);
+    if let Some(flag) = arg.as_deref().filter(|a| a.starts_with('-')) {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("unknown option {flag}; try --help")));
+    }
+    let (dir, _guard) = ch05_filesystem::scratch_dir(arg)?;
     let path = dir.join("data.txt");
     fs::write(&path, "hello, mapped world\nsecond line\n")?;
 
@@ -38,6 +49,10 @@ fn run() -> io::Result<()> {
 }
 
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(e) = run() {
         eprintln!("mmap-file: {e}");
         std::process::exit(1);

@@ -8,6 +8,13 @@ use std::env;
 use std::io;
 use std::path::{Path, PathBuf};
 
+const USAGE: &str = "\
+usage: paths
+Shows that ~ and $VAR are the shell's (a path \"~/x\" is relative), where the
+home directory comes from ($HOME, else the passwd entry), and expands a few
+words as a shell would. No arguments. Try HOME=/nowhere paths, or HOME= paths.
+";
+
 // ANCHOR: home
 /// $HOME if set and not empty (the shell and login set it), else the passwd
 /// entry (getpwuid_r(3)). std's env::home_dir does exactly this on Linux (an
@@ -81,6 +88,10 @@ fn run() -> io::Result<()> {
 }
 
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(e) = run() {
         eprintln!("paths: {e}");
         std::process::exit(1);

@@ -13,6 +13,13 @@ use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::Command;
 
+const USAGE: &str = "\
+usage: permissions
+Makes directories with modes 0700, 0555, 0444 and 0111 in a temp dir and tries
+to list each and open a file in it; as root, again as user nobody (uid 65534).
+No arguments (`--probe DIR...` is the child's half: it probes each DIR).
+";
+
 // ANCHOR: probe
 /// Try the two things a directory's bits control: listing the names in it
 /// (needs `r`) and opening a file inside it by name (needs `x`).
@@ -31,12 +38,20 @@ fn probe(dir: &Path) -> String {
 
 fn run() -> io::Result<()> {
     let mut args = std::env::args().skip(1);
-    if args.next().as_deref() == Some("--probe") {
-        for dir in args {
-            let name = Path::new(&dir).file_name().unwrap_or_default().to_string_lossy().into_owned();
-            println!("  {name:<10} {}", probe(Path::new(&dir)));
+    match args.next().as_deref() {
+        Some("--probe") => {
+            for dir in args {
+                let name = Path::new(&dir).file_name().unwrap_or_default().to_string_lossy().into_owned();
+                println!("  {name:<10} {}", probe(Path::new(&dir)));
+            }
+            return Ok(());
         }
-        return Ok(());
+        Some("--help" | "-h") => {
+            print!("{USAGE}");
+            return Ok(());
+        }
+        Some(other) => return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("unexpected argument {other}; try --help"))),
+        None => {}
     }
 
     let top = tempfile::Builder::new().prefix("ch05-perm-").tempdir()?;

@@ -11,6 +11,13 @@ use std::io;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 
+const USAGE: &str = "\
+usage: rename-across [DIR_A DIR_B]
+Makes a file in a temp dir under DIR_A and moves it into one under DIR_B:
+rename(2), or copy + remove when rename fails with EXDEV. Prints both st_dev.
+Default: /dev/shm (a tmpfs) and the system temp dir.
+";
+
 // ANCHOR: exdev
 /// Move `from` to `to`: rename if we can, copy + remove if the two names are
 /// on different file systems, as `mv` does. Unlike GNU `mv`, it fsyncs the
@@ -36,8 +43,13 @@ fn move_file(from: &Path, to: &Path) -> io::Result<&'static str> {
 fn run() -> io::Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let (a, b) = match args.as_slice() {
-        [a, b] => (PathBuf::from(a), PathBuf::from(b)),
-        _ => (PathBuf::from("/dev/shm"), std::env::temp_dir()),
+        _ if args.iter().any(|a| a == "--help" || a == "-h") => {
+            print!("{USAGE}");
+            return Ok(());
+        }
+        [a, b] if !a.starts_with('-') && !b.starts_with('-') => (PathBuf::from(a), PathBuf::from(b)),
+        [] => (PathBuf::from("/dev/shm"), std::env::temp_dir()),
+        _ => return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("{} (try --help)", USAGE.lines().next().unwrap_or_default()))),
     };
     let dir_a = tempfile::tempdir_in(&a).map_err(|e| io::Error::new(e.kind(), format!("temp dir in {}: {e}", a.display())))?;
     let dir_b = tempfile::tempdir_in(&b).map_err(|e| io::Error::new(e.kind(), format!("temp dir in {}: {e}", b.display())))?;

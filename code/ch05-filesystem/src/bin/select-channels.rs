@@ -11,6 +11,12 @@ use std::thread;
 use crossbeam::channel::{unbounded, Receiver};
 use crossbeam::select;
 
+const USAGE: &str = "\
+usage: select-channels
+One thread reads a file, another a child's stdout, each into a channel; the
+main thread's select! collects both until both channels close. No arguments.
+";
+
 // ANCHOR: reader
 /// Read `input` line by line on a thread of its own (blocking read(2) is
 /// fine there) and send each line; the channel closes when the thread ends.
@@ -59,6 +65,10 @@ fn run() -> io::Result<()> {
 }
 
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(e) = run() {
         eprintln!("select-channels: {e}");
         std::process::exit(1);

@@ -9,6 +9,13 @@ use std::io;
 use std::os::unix::fs::symlink;
 use std::path::Path;
 
+const USAGE: &str = "\
+usage: walk-tree [DIR]
+Walks DIR with read_dir recursion, in name order, without following symlinks,
+printing each entry and its type. Without DIR it builds a small tree (with a
+symlink loop) in a temp dir and walks that.
+";
+
 // ANCHOR: walk
 /// Call `visit(path, depth, kind)` for `dir` and everything below it, in
 /// name order (read_dir itself returns names in on-disk order).
@@ -40,7 +47,11 @@ fn walk(dir: &Path, depth: usize, visit: &mut dyn FnMut(&Path, usize, &str)) -> 
 // ANCHOR_END: walk
 
 fn run() -> io::Result<()> {
-    let (root, _guard) = ch05_filesystem::scratch_dir(std::env::args().nth(1))?;
+    let arg = std::env::args().nth(1);
+    if let Some(flag) = arg.as_deref().filter(|a| a.starts_with('-')) {
+        return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("unknown option {flag}; try --help")));
+    }
+    let (root, _guard) = ch05_filesystem::scratch_dir(arg)?;
     if _guard.is_some() {
         fs::create_dir_all(root.join("src/bin"))?;
         fs::create_dir_all(root.join("target"))?;
@@ -64,6 +75,10 @@ fn run() -> io::Result<()> {
 }
 
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(e) = run() {
         eprintln!("walk-tree: {e}");
         std::process::exit(1);

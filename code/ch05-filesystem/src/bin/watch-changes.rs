@@ -15,6 +15,13 @@ use std::time::{Duration, Instant};
 
 use nix::sys::inotify::{AddWatchFlags, InitFlags, Inotify, InotifyEvent};
 
+const USAGE: &str = "\
+usage: watch-changes [--watch DIR N]
+Without arguments: creates, renames and removes a file in a temp dir and
+prints the inotify events, then times polling stat(2) for a change.
+--watch DIR N: prints `ready`, then the next N inotify events in DIR.
+";
+
 // ANCHOR: inotify
 fn watch(dir: &Path) -> io::Result<Inotify> {
     // inotify_init1(2): a file descriptor the kernel writes events into.
@@ -136,12 +143,16 @@ fn watch_forever(dir: &Path, count: usize) -> io::Result<()> {
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.as_slice() {
+        _ if args.iter().any(|a| a == "--help" || a == "-h") => {
+            print!("{USAGE}");
+            Ok(())
+        }
         [flag, dir, n] if flag == "--watch" => match n.parse() {
             Ok(n) => watch_forever(Path::new(dir), n),
             Err(e) => Err(io::Error::new(io::ErrorKind::InvalidInput, format!("count {n}: {e}"))),
         },
         [] => demo(),
-        _ => Err(io::Error::new(io::ErrorKind::InvalidInput, "usage: watch-changes [--watch DIR N]")),
+        _ => Err(io::Error::new(io::ErrorKind::InvalidInput, format!("{} (try --help)", USAGE.lines().next().unwrap_or_default()))),
     };
     if let Err(e) = result {
         eprintln!("watch-changes: {e}");
