@@ -3,6 +3,8 @@
 //! Every example takes flags of the form `--name value` (or `--name` alone for
 //! a switch). Unknown flags are an error that names the flag: a typo in
 //! `--prot 0` should not silently start a server on the default port.
+//! `--help` is not parsed here: each program answers it at the top of `main`,
+//! before parsing, so it needs nothing from this library.
 
 use std::collections::HashMap;
 use std::str::FromStr;
@@ -26,7 +28,7 @@ impl Args {
         while let Some(word) = words.next() {
             let name = word
                 .strip_prefix("--")
-                .ok_or_else(|| format!("unexpected argument {word:?} (flags start with --)"))?;
+                .ok_or_else(|| format!("unexpected argument {word:?} (flags start with --; --help lists them)"))?;
             if known.contains(&name) {
                 values.insert(name.to_string(), String::new());
             } else if known.contains(&format!("{name}=").as_str()) {
@@ -34,7 +36,7 @@ impl Args {
                 values.insert(name.to_string(), value);
             } else {
                 let list: Vec<String> = known.iter().map(|k| format!("--{}", k.trim_end_matches('='))).collect();
-                return Err(format!("unknown flag --{name} (known: {})", list.join(", ")));
+                return Err(format!("unknown flag --{name} (known: {}; --help explains them)", list.join(", ")));
             }
         }
         Ok(Args { values })
@@ -85,6 +87,7 @@ mod tests {
     fn an_unknown_flag_is_an_error_that_names_it() {
         let err = Args::parse_from(words("--prot 0"), &["port="]).err().unwrap();
         assert!(err.contains("--prot"), "{err}");
+        assert!(err.contains("--help"), "the error points to --help: {err}");
     }
 
     #[test]

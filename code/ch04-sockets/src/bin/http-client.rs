@@ -15,6 +15,14 @@ use std::thread;
 use ch04_sockets::args::Args;
 use ch04_sockets::http::{Config, ResponseReader, Server};
 
+const USAGE: &str = "\
+usage: http-client [--addr HOST:PORT]
+Sends three pipelined HTTP requests over one TCP connection and prints the
+responses (framing, encoding, bytes on the wire, body).
+  --addr HOST:PORT   the server to ask (default: start the chapter's server
+                     in a thread on a free port)
+";
+
 // ANCHOR: requests
 /// Three requests, written back to back before reading anything.
 const REQUESTS: &[u8] = b"GET / HTTP/1.1\r\nHost: localhost\r\n\r\n\
@@ -54,6 +62,10 @@ fn run() -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

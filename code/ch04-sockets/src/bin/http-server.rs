@@ -23,6 +23,15 @@ use std::time::Duration;
 use ch04_sockets::args::Args;
 use ch04_sockets::http::{self, Config, Server};
 
+const USAGE: &str = "\
+usage: http-server [--port P] [--timeout-ms T] [--max-connections C]
+                   [--max-requests N] [--max-seconds S] [--quiet]
+The chapter's HTTP/1.1 server on 127.0.0.1: a thread per connection,
+keep-alive, gzip, Content-Length and chunked bodies, pipelining.
+  --port P (0 = any free port, printed first)  --timeout-ms T (default 5000)
+  --max-connections C (default 512)  --max-requests N, --max-seconds S (stop)
+";
+
 fn run() -> Result<(), String> {
     let args = Args::parse(&["port=", "timeout-ms=", "max-connections=", "max-requests=", "max-seconds=", "quiet"])?;
     let port: u16 = args.get("port", 8888)?;
@@ -63,6 +72,10 @@ fn run() -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -12,6 +12,14 @@ use std::thread;
 use ch04_sockets::args::Args;
 use ch04_sockets::jsonrpc::{Client, Server};
 
+const USAGE: &str = "\
+usage: jsonrpc-client [--addr HOST:PORT]
+Makes three JSON-RPC 2.0 calls over one TCP connection (add, upper, and
+divide, which does not exist) and prints each answer.
+  --addr HOST:PORT   the server to ask (default: start the chapter's server
+                     in a thread on a free port)
+";
+
 fn run() -> Result<(), String> {
     let args = Args::parse(&["addr="])?;
     let addr = match args.opt::<String>("addr")? {
@@ -37,6 +45,10 @@ fn run() -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -17,6 +17,15 @@ use ch04_sockets::args::Args;
 use ch04_sockets::http;
 use ch04_sockets::jsonrpc::Server;
 
+const USAGE: &str = "\
+usage: jsonrpc-server [--port P] [--max-requests N] [--timeout-ms T]
+                      [--max-connections C] [--quiet]
+A JSON-RPC 2.0 server on 127.0.0.1: one JSON request per line, one response
+per line, a thread per connection; methods `add` and `upper`.
+  --port P (0 = any free port)  --timeout-ms T (default 60000)
+  --max-connections C (default 512)  --max-requests N (then stop)  --quiet
+";
+
 fn run() -> Result<(), String> {
     let args = Args::parse(&["port=", "max-requests=", "timeout-ms=", "max-connections=", "quiet"])?;
     let port: u16 = args.get("port", 4000)?;
@@ -40,6 +49,10 @@ fn run() -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -14,6 +14,14 @@ use std::time::Duration;
 use ch04_sockets::args::Args;
 use ch04_sockets::multicast::{receiver, GROUP};
 
+const USAGE: &str = "\
+usage: multicast-listener [--port P] [--count N] [--max-seconds S]
+Joins the multicast group 224.0.0.1 on loopback and prints each datagram
+the ticker sends, with its sender.
+  --port P (default 9999; 0 = any free port, printed)  --count N (then stop)
+  --max-seconds S (give up after S seconds without a datagram; more than 0)
+";
+
 fn run() -> Result<(), String> {
     let args = Args::parse(&["port=", "count=", "max-seconds="])?;
     let port: u16 = args.get("port", 9999)?;
@@ -44,6 +52,10 @@ fn run() -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

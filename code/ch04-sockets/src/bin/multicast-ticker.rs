@@ -17,6 +17,13 @@ use ch04_sockets::args::Args;
 use ch04_sockets::clock::rfc3339;
 use ch04_sockets::multicast::{sender, until_next_tick, GROUP};
 
+const USAGE: &str = "\
+usage: multicast-ticker [--port P] [--interval-ms T] [--count N]
+Sends the time to 224.0.0.1 over loopback on every multiple of the interval.
+  --port P (default 9999)  --interval-ms T (default 10000, at least 1)
+  --count N (stop after N ticks; default: run forever)
+";
+
 fn run() -> Result<(), String> {
     let args = Args::parse(&["port=", "interval-ms=", "count="])?;
     let port: u16 = args.get("port", 9999)?;
@@ -47,6 +54,10 @@ fn run() -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -12,6 +12,12 @@ use std::net::{TcpListener, TcpStream};
 use std::os::fd::AsRawFd;
 use std::process::ExitCode;
 
+const USAGE: &str = "\
+usage: socket-fd
+Binds, listens, connects and accepts in one thread, shows the three socket
+fds in /proc/self/fd, and moves bytes with plain read/write. No arguments.
+";
+
 fn describe(name: &str, fd: i32) -> String {
     // readlink(2) on /proc/self/fd/N names what the fd refers to.
     let target = fs::read_link(format!("/proc/self/fd/{fd}"))
@@ -47,6 +53,10 @@ fn run() -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

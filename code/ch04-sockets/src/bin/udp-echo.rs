@@ -14,6 +14,13 @@ use std::time::Duration;
 
 use ch04_sockets::args::Args;
 
+const USAGE: &str = "\
+usage: udp-echo [--port P] [--count N]
+A UDP echo server thread and a client that sends it a few datagrams.
+  --port P   server port (default 0 = any free port)
+  --count N  datagrams to send (default 3; the server stops after them)
+";
+
 fn run() -> Result<(), String> {
     let args = Args::parse(&["port=", "count="])?;
     let port: u16 = args.get("port", 0)?;
@@ -53,6 +60,10 @@ fn run() -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

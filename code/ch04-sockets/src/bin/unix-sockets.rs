@@ -17,6 +17,14 @@ use std::thread;
 
 use ch04_sockets::args::Args;
 
+const USAGE: &str = "\
+usage: unix-sockets [--dir D]
+Unix domain sockets: a stream socket with a file name, a stale socket file
+and how to remove it safely, and datagram sockets.
+  --dir D   where to create the socket files (default: the current
+            directory); they are removed before the program exits
+";
+
 /// The mode column of `ls -l`, for the file types we meet here.
 fn ls_mode(path: &Path) -> std::io::Result<String> {
     let meta = fs::symlink_metadata(path)?; // lstat(2)
@@ -97,6 +105,10 @@ fn run() -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
