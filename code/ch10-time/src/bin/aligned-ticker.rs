@@ -13,6 +13,13 @@ use nix::time::{clock_nanosleep, ClockId, ClockNanosleepFlags};
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
+const USAGE: &str = "\
+usage: aligned-ticker
+Three ticks at 100 ms boundaries of the wall clock (clock_nanosleep to an
+absolute time), then three of a naive ticker that sleeps 100 ms after 20 ms
+of work; prints when each tick landed. No arguments.
+";
+
 // ANCHOR: sleep_until
 /// Sleep until the wall clock reads `when`: clock_nanosleep(2) on
 /// CLOCK_REALTIME with TIMER_ABSTIME. If the clock is stepped while we sleep,
@@ -60,6 +67,10 @@ fn run() -> nix::Result<()> {
 }
 
 fn main() -> ExitCode {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

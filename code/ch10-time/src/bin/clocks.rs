@@ -10,6 +10,12 @@
 use nix::time::{clock_getres, clock_gettime, ClockId};
 use std::process::ExitCode;
 
+const USAGE: &str = "\
+usage: clocks
+Reads every clock the kernel keeps with clock_gettime(2) and prints each
+one's resolution from clock_getres(2). No arguments.
+";
+
 // ANCHOR: clocks
 const CLOCKS: [(&str, ClockId, &str); 9] = [
     ("CLOCK_REALTIME", ClockId::CLOCK_REALTIME, "wall clock: since 1970, can jump"),
@@ -48,6 +54,10 @@ fn pretty(ns: i64) -> String {
 }
 
 fn main() -> ExitCode {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -11,6 +11,12 @@ use nix::time::{clock_gettime, ClockId};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+const USAGE: &str = "\
+usage: cpu-time
+Two threads each burn 40 ms of CPU while the main thread sleeps 40 ms; prints
+wall-clock time against process and thread CPU time. No arguments.
+";
+
 // ANCHOR: burn
 /// Read a clock as a Duration. The CPU-time clocks are real system calls.
 fn read(id: ClockId) -> nix::Result<Duration> {
@@ -55,6 +61,10 @@ fn run() -> nix::Result<()> {
 }
 
 fn main() -> ExitCode {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

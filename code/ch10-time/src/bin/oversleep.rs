@@ -14,8 +14,20 @@ use ch10_time::lateness::{set_timer_slack, short, sleep_lateness, summary, timer
 use std::process::ExitCode;
 use std::time::Duration;
 
+const USAGE: &str = "\
+usage: oversleep [SAMPLES]
+Sleeps SAMPLES times (default 200) for 1µs, 100µs and 1ms, first with the
+default timer slack (50 µs) then with 1 ns, and prints percentiles of how
+much later than asked each sleep woke.
+";
+
 fn run() -> Result<(), String> {
-    let samples: usize = match std::env::args().nth(1) {
+    let samples: usize = match std::env::args().nth(1).as_deref() {
+        Some("--help" | "-h") => {
+            print!("{USAGE}");
+            return Ok(());
+        }
+        Some(flag) if flag.starts_with('-') => return Err(format!("unknown flag {flag} (try --help)")),
         Some(s) => s.parse().map_err(|e| format!("SAMPLES {s:?}: {e}"))?,
         None => 200,
     };

@@ -11,7 +11,18 @@ use nix::time::{clock_gettime, ClockId};
 use std::hint::black_box;
 use std::time::{Duration, Instant, SystemTime};
 
+const USAGE: &str = "\
+usage: sleep-trace
+Reads Instant::now and SystemTime::now 1000 times each, sleeps twice and
+reads the two CPU-time clocks; run it under strace to see which of these
+enter the kernel.
+";
+
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     // ANCHOR: calls
     for _ in 0..1000 {
         black_box(Instant::now()); // CLOCK_MONOTONIC via the vDSO

@@ -13,9 +13,24 @@ use ch10_time::wall::signed_secs;
 use std::process::ExitCode;
 use std::time::Duration;
 
+const USAGE: &str = "\
+usage: sntp-client ADDRESS [COUNT]
+Asks the SNTP server at ADDRESS (e.g. 127.0.0.1:12300) for the time COUNT
+times (default 4) and prints each exchange's offset and delay, then the
+offset of the one with the smallest delay. Never sets the clock.
+";
+
 fn run() -> Result<(), String> {
     let mut args = std::env::args().skip(1);
-    let server = args.next().ok_or("usage: sntp-client ADDRESS [COUNT], e.g. 127.0.0.1:12300")?;
+    let server = args.next().ok_or("usage: sntp-client ADDRESS [COUNT], e.g. 127.0.0.1:12300 (--help for more)")?;
+    match server.as_str() {
+        "--help" | "-h" => {
+            print!("{USAGE}");
+            return Ok(());
+        }
+        flag if flag.starts_with('-') => return Err(format!("unknown flag {flag} (try --help)")),
+        _ => {}
+    }
     let count: usize = match args.next() {
         Some(n) => n.parse().map_err(|e| format!("COUNT {n:?}: {e}"))?,
         None => 4,

@@ -11,6 +11,13 @@ use std::net::UdpSocket;
 use std::process::ExitCode;
 use std::time::Duration;
 
+const USAGE: &str = "\
+usage: sntp-demo
+Runs the SNTP server (its clock 1.5 s ahead) and client in one process on
+loopback; for three exchanges prints the four timestamps, the offset and
+the delay. No arguments.
+";
+
 fn run() -> Result<(), String> {
     // ANCHOR: demo
     let socket = UdpSocket::bind("127.0.0.1:0").map_err(|e| format!("binding 127.0.0.1:0: {e}"))?;
@@ -31,6 +38,10 @@ fn run() -> Result<(), String> {
 }
 
 fn main() -> ExitCode {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -15,6 +15,14 @@ use std::net::UdpSocket;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+const USAGE: &str = "\
+usage: sntp-server [--port P] [--offset SECONDS] [--requests N]
+A small SNTP server on 127.0.0.1 that can pretend its clock is off.
+  --port P            default 12300; 0 = any free port (printed first)
+  --offset SECONDS    how far ahead (or, negative, behind) its clock claims to be
+  --requests N        stop after N answers (default: serve until killed)
+";
+
 fn run() -> Result<(), String> {
     let mut port = 12300u16;
     let mut offset_ns = 0i64;
@@ -26,7 +34,11 @@ fn run() -> Result<(), String> {
             "--port" => port = value()?.parse().map_err(|e| format!("--port: {e}"))?,
             "--offset" => offset_ns = parse_offset(&value()?)?,
             "--requests" => requests = Some(value()?.parse().map_err(|e| format!("--requests: {e}"))?),
-            other => return Err(format!("unknown argument {other:?}; usage: sntp-server [--port P] [--offset SECONDS] [--requests N]")),
+            "--help" | "-h" => {
+                print!("{USAGE}");
+                return Ok(());
+            }
+            other => return Err(format!("unknown argument {other:?} (try --help)")),
         }
     }
     let socket = UdpSocket::bind(("127.0.0.1", port)).map_err(|e| format!("binding 127.0.0.1:{port}: {e}"))?;

@@ -10,7 +10,17 @@
 use crossbeam::channel::{after, bounded, select, select_biased, tick};
 use std::time::{Duration, Instant};
 
+const USAGE: &str = "\
+usage: tick-after
+Go's time.Tick and time.After as crossbeam channels: five ticks every 40 ms,
+then the timeout; then a receive that gives up after 50 ms.
+";
+
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     // ANCHOR: ticker
     let start = Instant::now();
     let ticker = tick(Duration::from_millis(40)); // like Go's time.Tick(40 * time.Millisecond)

@@ -27,6 +27,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant, SystemTime};
 
+const USAGE: &str = "\
+usage: time-bench [--quick]
+Times clock reads (vDSO and system-call clocks) in ns, and how late
+thread::sleep and a timerfd wake, with 50 µs and 1 ns of timer slack (and
+Go's time.Sleep if `go` is on PATH).
+  --quick   a fast, imprecise run (the tests use it)
+";
+
 /// Best of `rounds` rounds of `n` calls: nanoseconds per call.
 fn ns_per_call(rounds: usize, n: u32, mut f: impl FnMut()) -> f64 {
     (0..rounds)
@@ -41,7 +49,17 @@ fn ns_per_call(rounds: usize, n: u32, mut f: impl FnMut()) -> f64 {
 }
 
 fn run() -> Result<(), String> {
-    let quick = std::env::args().any(|a| a == "--quick");
+    let mut quick = false;
+    for arg in std::env::args_os().skip(1) {
+        match arg.to_str() {
+            Some("--help" | "-h") => {
+                print!("{USAGE}");
+                return Ok(());
+            }
+            Some("--quick") => quick = true,
+            _ => return Err(format!("unknown argument {arg:?} (try --help)")),
+        }
+    }
     let (rounds, calls, sleeps) = if quick { (1, 10_000, 10) } else { (7, 1_000_000, 300) };
 
     // ANCHOR: reads

@@ -15,6 +15,12 @@ use std::os::fd::AsFd;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+const USAGE: &str = "\
+usage: timerfd-epoll
+Waits in one epoll loop for a periodic timerfd (every 20 ms) and a one-shot
+timerfd (at 110 ms), printing each tick until the one-shot fires.
+";
+
 const TICK: u64 = 1; // epoll "user data": which fd is ready
 const STOP: u64 = 2;
 
@@ -75,6 +81,10 @@ fn expirations(timer: &TimerFd) -> Result<u64, String> {
 }
 
 fn main() -> ExitCode {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
