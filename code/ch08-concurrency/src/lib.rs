@@ -126,13 +126,31 @@ pub fn thread_state(tid: i32) -> io::Result<char> {
         .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidData, format!("parsing {path}")))
 }
 
+/// How long [`wait_until_sleeping`] waits for a thread to fall asleep.
+pub const SLEEP_DEADLINE: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// Waits until thread `tid` is asleep in the kernel (state `S`), yielding the CPU
 /// between looks. This observes the other thread instead of guessing with a sleep.
+/// A thread that busy-waits stays in state `R` and never sleeps: after
+/// [`SLEEP_DEADLINE`] this gives up with a `TimedOut` error instead of hanging.
 pub fn wait_until_sleeping(tid: i32) -> io::Result<()> {
-    while thread_state(tid)? != 'S' {
+    let start = std::time::Instant::now();
+    loop {
+        let state = thread_state(tid)?;
+        if state == 'S' {
+            return Ok(());
+        }
+        if start.elapsed() > SLEEP_DEADLINE {
+            return Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                format!(
+                    "thread {tid} still in state {state}, not asleep, after {SLEEP_DEADLINE:?}: \
+                     does it spin instead of blocking in the kernel?"
+                ),
+            ));
+        }
         std::thread::yield_now();
     }
-    Ok(())
 }
 
 /// The chapter's spin lock: the very file the book shows (`src/bin/spinlock.rs`),

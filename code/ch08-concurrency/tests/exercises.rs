@@ -56,9 +56,15 @@ mod wait_group {
                 waited.store(1, Ordering::SeqCst);
             });
             // The waiter is observed asleep in the kernel before we call done.
-            ch08_concurrency::wait_until_sleeping(tid_rx.recv().unwrap()).unwrap();
-            assert_eq!(waited.load(Ordering::SeqCst), 0, "wait() returned while the count was 1");
+            let slept = ch08_concurrency::wait_until_sleeping(tid_rx.recv().unwrap());
+            let early = waited.load(Ordering::SeqCst);
+            // done() before asserting: a failed assert inside the scope would
+            // otherwise wait forever for a waiter that spins.
             wg.done();
+            if let Err(e) = slept {
+                panic!("wait() never blocked: {e}");
+            }
+            assert_eq!(early, 0, "wait() returned while the count was 1");
         });
         assert_eq!(waited.load(Ordering::SeqCst), 1);
     }
@@ -204,9 +210,15 @@ mod semaphore {
                 let _p = sem.acquire();
                 got.store(1, Ordering::SeqCst);
             });
-            ch08_concurrency::wait_until_sleeping(tid_rx.recv().unwrap()).unwrap();
-            assert_eq!(got.load(Ordering::SeqCst), 0, "acquire() succeeded with no permit free");
+            let slept = ch08_concurrency::wait_until_sleeping(tid_rx.recv().unwrap());
+            let early = got.load(Ordering::SeqCst);
+            // Release before asserting, so a spinning acquire() can finish and
+            // the scope can join it.
             drop(first);
+            if let Err(e) = slept {
+                panic!("acquire() never blocked: {e}");
+            }
+            assert_eq!(early, 0, "acquire() succeeded with no permit free");
         });
         assert_eq!(got.load(Ordering::SeqCst), 1);
         assert_eq!(sem.available(), 1);
