@@ -18,6 +18,13 @@ use std::process::ExitCode;
 
 const MODES: [&str; 3] = ["writeln", "write-all", "buffered"];
 
+const USAGE: &str = "usage: buffered-writes [LINES] [MODE|all]
+Writes LINES lines (default 1000) to /dev/null and prints how many bytes reached
+it; count the write(2) calls with strace -c -e trace=write. MODE: writeln (one
+write(2) per formatted piece), write-all (one per line), buffered (a BufWriter:
+one per 8 KiB), or all three (the default).
+";
+
 fn main() -> ExitCode {
     match run() {
         Ok(()) => ExitCode::SUCCESS,
@@ -29,7 +36,18 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<(), String> {
-    let mut args = std::env::args().skip(1);
+    let args = std::env::args_os()
+        .skip(1)
+        .map(|a| a.into_string().map_err(|a| format!("argument {a:?} is not UTF-8")))
+        .collect::<Result<Vec<String>, String>>()?;
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return Ok(());
+    }
+    if let Some(flag) = args.iter().find(|a| a.starts_with('-')) {
+        return Err(format!("unknown option {flag:?} (see --help)"));
+    }
+    let mut args = args.into_iter();
     let lines: u32 = match args.next() {
         Some(s) => s.parse().map_err(|_| format!("LINES must be a number, got {s:?}"))?,
         None => 1000,

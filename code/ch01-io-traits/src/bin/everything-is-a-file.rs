@@ -17,7 +17,16 @@ use flate2::read::GzDecoder;
 use flate2::write::GzEncoder;
 use flate2::Compression;
 
+const USAGE: &str = "usage: everything-is-a-file
+Writes the same greeting through one Write trait object into a file, stdout, a
+Vec<u8>, a Cursor, a TCP socket on loopback and a gzip encoder. Takes no arguments.
+";
+
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(e) = run() {
         eprintln!("everything-is-a-file: {e}");
         std::process::exit(1);

@@ -14,7 +14,16 @@ use std::io;
 use std::net::TcpListener;
 use std::os::fd::AsRawFd;
 
+const USAGE: &str = "usage: fd-numbers
+Prints the descriptor numbers the kernel hands out (0-2, then the lowest free
+number at each open) and this process's table from /proc/self/fd. Takes no arguments.
+";
+
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(e) = run() {
         eprintln!("fd-numbers: {e}");
         std::process::exit(1);

@@ -13,8 +13,19 @@
 //! What to look for: strace shows exactly one `write(1, "hello\n", 6) = 6`;
 //! gdb's backtrace shows every layer between `main` and that system call.
 
-// ANCHOR: main
+const USAGE: &str = "usage: intro-hello
+Prints \"hello\" with println!: trace its one write(2) with strace, or stop at
+it in gdb to see every layer in between. Takes no arguments.
+";
+
 fn main() {
+    // Every program of the book answers --help. std saved argv before main,
+    // so this check makes no system call: the traces show main's write only.
+    if std::env::args_os().nth(1).is_some_and(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
+    // ANCHOR: main
     println!("hello");
+    // ANCHOR_END: main
 }
-// ANCHOR_END: main

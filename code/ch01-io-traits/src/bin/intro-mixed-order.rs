@@ -16,6 +16,11 @@ use std::process::ExitCode;
 
 use nix::unistd;
 
+const USAGE: &str = "usage: intro-mixed-order
+A print! without a newline, then a raw write(2) to fd 1: the second line comes
+out first, because the first waited in Stdout's buffer. Takes no arguments.
+";
+
 // ANCHOR: run
 fn run() -> io::Result<()> {
     print!("1: print! (waited in Stdout's buffer)"); // no newline: buffered
@@ -33,6 +38,10 @@ fn run() -> io::Result<()> {
 // ANCHOR_END: run
 
 fn main() -> ExitCode {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -16,6 +16,11 @@
 use std::io::{self, Write};
 use std::process::ExitCode;
 
+const USAGE: &str = "usage: intro-print-buffering
+Seven words in six print!/println!/write_all calls; under strace -e trace=write
+they make four write(2) calls (Stdout is line-buffered). Takes no arguments.
+";
+
 fn run() -> io::Result<()> {
     // ANCHOR: three
     print!("one ");
@@ -35,6 +40,10 @@ fn run() -> io::Result<()> {
 }
 
 fn main() -> ExitCode {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -23,6 +23,11 @@ use std::process::ExitCode;
 use nix::errno::Errno;
 use nix::unistd;
 
+const USAGE: &str = "usage: intro-raw-write
+Writes \"hello\" with write(2) on fd 1 itself (nix::unistd::write), going on after
+short writes and EINTR, with no Stdout buffer or lock. Takes no arguments.
+";
+
 // ANCHOR: write_all_fd
 /// Writes all of `buf` to `fd`: continues after a short write, retries after
 /// `EINTR`, and gives up on any other error (as `Write::write_all` does).
@@ -51,6 +56,10 @@ fn run() -> io::Result<()> {
 // ANCHOR_END: run
 
 fn main() -> ExitCode {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

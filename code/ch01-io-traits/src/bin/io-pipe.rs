@@ -16,7 +16,17 @@ use std::thread;
 
 use nix::fcntl::{fcntl, FcntlArg, OFlag};
 
+const USAGE: &str = "usage: io-pipe
+Sends three lines through a kernel pipe between two threads (end of file once the
+write end is closed), then fills a pipe nobody reads to measure its buffer.
+Takes no arguments.
+";
+
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(e) = run() {
         eprintln!("io-pipe: {e}");
         std::process::exit(1);

@@ -18,7 +18,24 @@ use ch01_io_traits::MultiWriter;
 use flate2::read::GzDecoder;
 use flate2::{Compression, GzBuilder};
 
+const USAGE: &str = "usage: multi-writer [OUT.json.gz]
+Gzips a JSON body into OUT.json.gz while logging the same bytes to stdout (one
+MultiWriter), then reads the file back to compare. Without OUT, a temp file is
+used and removed at the end.
+";
+
 fn main() {
+    match std::env::args_os().nth(1) {
+        Some(a) if a == "--help" || a == "-h" => {
+            print!("{USAGE}");
+            return;
+        }
+        Some(a) if a.to_string_lossy().starts_with('-') => {
+            eprintln!("multi-writer: unknown option {a:?} (see --help)");
+            std::process::exit(1);
+        }
+        _ => {}
+    }
     if let Err(e) = run() {
         eprintln!("multi-writer: {e}");
         std::process::exit(1);

@@ -16,7 +16,23 @@ use std::path::{Path, PathBuf};
 
 use ch01_io_traits::png::{self, Chunk};
 
+const USAGE: &str = "usage: png-chunks [FILE.png]
+Without FILE: builds a 4x4 PNG in memory, lists its chunks, adds a tEXt chunk
+with a secret and reads it back from a temp file. With FILE: lists its chunks.
+";
+
 fn main() {
+    match std::env::args_os().nth(1) {
+        Some(a) if a == "--help" || a == "-h" => {
+            print!("{USAGE}");
+            return;
+        }
+        Some(a) if a.to_string_lossy().starts_with('-') => {
+            eprintln!("png-chunks: unknown option {a:?} (see --help)");
+            std::process::exit(1);
+        }
+        _ => {}
+    }
     if let Err(e) = run() {
         eprintln!("png-chunks: {e}");
         std::process::exit(1);

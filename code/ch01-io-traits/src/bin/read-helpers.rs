@@ -13,7 +13,16 @@ use std::io::{self, Read};
 
 use ch01_io_traits::TeeReader;
 
+const USAGE: &str = "usage: read-helpers
+Shows Read and its helpers on bytes in memory and /dev/urandom: read, read_exact,
+read_to_end, io::copy, take, chain and the book's TeeReader. Takes no arguments.
+";
+
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(e) = run() {
         eprintln!("read-helpers: {e}");
         std::process::exit(1);

@@ -14,7 +14,23 @@ use std::os::fd::AsRawFd;
 use std::os::unix::fs::FileExt;
 use std::path::Path;
 
+const USAGE: &str = "usage: seek-read-at [SCRATCH_FILE]
+Writes 20 bytes to SCRATCH_FILE (a temp file by default; removed at the end) and
+moves around in it: seek (lseek), read_at (pread), a generic tail(), Drop closing.
+";
+
 fn main() {
+    match std::env::args_os().nth(1) {
+        Some(a) if a == "--help" || a == "-h" => {
+            print!("{USAGE}");
+            return;
+        }
+        Some(a) if a.to_string_lossy().starts_with('-') => {
+            eprintln!("seek-read-at: unknown option {a:?} (see --help)");
+            std::process::exit(1);
+        }
+        _ => {}
+    }
     if let Err(e) = run() {
         eprintln!("seek-read-at: {e}");
         std::process::exit(1);

@@ -35,9 +35,15 @@ use nix::sys::signal::{sigaction, SaFlags, SigAction, SigHandler, SigSet, Signal
 
 const MIB: usize = 1 << 20;
 
+const USAGE: &str = "usage: short-write
+One 1 MiB write(2) into a 64 KiB pipe three ways: blocking with a reader (all of
+it), non-blocking with none (a short write, then EAGAIN), and blocking with none,
+cut short by a signal. Takes no arguments.
+";
+
 fn main() -> ExitCode {
-    if std::env::args().nth(1).is_some_and(|a| a == "--help" || a == "-h") {
-        println!("usage: short-write   (no arguments; see the header of short-write.rs)");
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
         return ExitCode::SUCCESS;
     }
     match run() {
