@@ -165,10 +165,21 @@ fn spawn_join(n: u32) -> Result<f64, String> {
 }
 // ANCHOR_END: spawn
 
-fn pin_to_cpu0() -> Result<(), String> {
+/// The lowest-numbered CPU in the calling thread's affinity mask: the "one
+/// CPU" rows run there, so they stay inside whatever mask (taskset, cpuset)
+/// the bench inherited.
+fn first_inherited_cpu() -> Result<usize, String> {
+    let mask = nix::sched::sched_getaffinity(Pid::from_raw(0)).map_err(|e| format!("sched_getaffinity: {e}"))?;
+    (0..CpuSet::count())
+        .find(|&c| mask.is_set(c).unwrap_or(false))
+        .ok_or_else(|| String::from("sched_getaffinity: the mask holds no CPU"))
+}
+
+/// Pins the calling thread to `cpu`.
+fn pin_to(cpu: usize) -> Result<(), String> {
     let mut set = CpuSet::new();
-    set.set(0).map_err(|e| format!("CpuSet::set(0): {e}"))?;
-    sched_setaffinity(Pid::from_raw(0), &set).map_err(|e| format!("sched_setaffinity(CPU 0): {e}"))
+    set.set(cpu).map_err(|e| format!("CpuSet::set({cpu}): {e}"))?;
+    sched_setaffinity(Pid::from_raw(0), &set).map_err(|e| format!("sched_setaffinity(CPU {cpu}): {e}"))
 }
 
 // ANCHOR: pingpong
@@ -176,11 +187,12 @@ fn pin_to_cpu0() -> Result<(), String> {
 /// wakes the other thread (a futex wake) and puts this one to sleep (a futex
 /// wait): with both pinned to one CPU, every handoff is a context switch.
 fn ping_pong(round_trips: u32, one_cpu: bool) -> Result<f64, String> {
+    let cpu = first_inherited_cpu()?;
     let (ping_tx, ping_rx) = mpsc::channel::<u32>();
     let (pong_tx, pong_rx) = mpsc::channel::<u32>();
     let echo = thread::spawn(move || -> Result<(), String> {
         if one_cpu {
-            pin_to_cpu0()?;
+            pin_to(cpu)?;
         }
         for token in ping_rx {
             pong_tx.send(token).map_err(|e| e.to_string())?;
@@ -189,7 +201,7 @@ fn ping_pong(round_trips: u32, one_cpu: bool) -> Result<f64, String> {
     });
     let main_affinity = nix::sched::sched_getaffinity(Pid::from_raw(0)).map_err(|e| e.to_string())?;
     if one_cpu {
-        pin_to_cpu0()?;
+        pin_to(cpu)?;
     }
     let start = Instant::now();
     for i in 0..round_trips {
@@ -329,4 +341,31 @@ fn go_version() -> String {
         .ok()
         .and_then(|o| String::from_utf8_lossy(&o.stdout).split_whitespace().nth(2).map(str::to_string))
         .unwrap_or_else(|| "go version unknown".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Under `taskset -c 1` (or a cpuset without CPU 0) the one-CPU rows must
+    /// run on CPU 1, not leave the mask or fail with EINVAL. A thread narrows
+    /// its own mask to its last CPU and pins the way ping_pong does.
+    #[test]
+    fn one_cpu_pinning_stays_inside_the_inherited_mask() {
+        thread::spawn(|| {
+            let mask = nix::sched::sched_getaffinity(Pid::from_raw(0)).expect("sched_getaffinity");
+            let allowed: Vec<usize> = (0..CpuSet::count()).filter(|&c| mask.is_set(c).unwrap_or(false)).collect();
+            let Some(&last) = allowed.last().filter(|_| allowed.len() > 1) else {
+                eprintln!("SKIPPED: only one CPU in the affinity mask, nothing to exclude");
+                return;
+            };
+            pin_to(last).expect("narrowing the mask");
+            pin_to(first_inherited_cpu().expect("first CPU")).expect("pinning");
+            let now = nix::sched::sched_getaffinity(Pid::from_raw(0)).expect("sched_getaffinity");
+            let now: Vec<usize> = (0..CpuSet::count()).filter(|&c| now.is_set(c).unwrap_or(false)).collect();
+            assert_eq!(now, [last], "pinned outside the inherited mask [{last}]");
+        })
+        .join()
+        .expect("the pinning thread panicked");
+    }
 }
