@@ -13,9 +13,15 @@ use std::sync::mpsc;
 use std::thread;
 use std::{fs, io, process};
 
+const USAGE: &str = "usage: blocked-recv
+main blocks in recv on an empty channel until another thread sends; run it under
+strace -f -e trace=futex to see FUTEX_WAIT and the FUTEX_WAKE that ends it.
+Takes no arguments.
+";
+
 fn main() {
-    if std::env::args().any(|a| a == "--help" || a == "-h") {
-        println!("usage: blocked-recv   (no arguments; run it under strace -f -e trace=futex)");
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
         return;
     }
     if let Err(e) = run() {

@@ -11,6 +11,11 @@ use crossbeam::channel::{at, bounded, never, select, Receiver, Sender, TryRecvEr
 use std::thread;
 use std::time::{Duration, Instant};
 
+const USAGE: &str = "usage: cancel
+Go-style context cancellation with channels: dropping a Canceller wakes three
+workers blocked in select!, and a deadline stops a computation. Takes no arguments.
+";
+
 // ANCHOR: context
 /// Why a context ended (Go: `context.Canceled`, `context.DeadlineExceeded`).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -79,6 +84,10 @@ fn worker(id: usize, ctx: Context, jobs: Receiver<u64>, report: Sender<(usize, &
 // ANCHOR_END: worker
 
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     // ANCHOR: part1
     let (ctx, cancel) = Context::with_cancel();
     let (jobs_tx, jobs) = bounded::<u64>(0);

@@ -13,13 +13,27 @@ use std::sync::mpsc;
 
 const TRIES: usize = 10;
 
+const USAGE: &str = "usage: capacity
+Tries try_send on std and crossbeam channels of capacity 0 and 3 and unbounded,
+with nobody receiving, and prints how many messages each accepted. Takes no arguments.
+";
+
+fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
+    probe();
+}
+
 // ANCHOR: probe
 /// How many of `TRIES` messages a channel accepts with no receiver running.
 fn accepted(mut try_send: impl FnMut(usize) -> bool) -> usize {
     (0..TRIES).take_while(|&i| try_send(i)).count()
 }
 
-fn main() {
+/// Asks each kind of channel in turn, with its receiver alive but idle.
+fn probe() {
     println!("{:<28} {:>8}", "channel", "accepted");
 
     let (tx, _rx) = mpsc::sync_channel(0);

@@ -268,12 +268,26 @@ fn syscalls_of(name: &str, quick: bool) -> io::Result<Option<(u64, u64, u64)>> {
 }
 
 fn run() -> io::Result<()> {
-    let args: Vec<String> = env::args().skip(1).collect();
+    let args = env::args_os()
+        .skip(1)
+        .map(|a| a.into_string().map_err(|a| io::Error::other(format!("argument {a:?} is not UTF-8"))))
+        .collect::<io::Result<Vec<String>>>()?;
     if args.iter().any(|a| a == "--help" || a == "-h") {
         println!("usage: channel-waits [--quick] [--case {}]", CASES.join("|"));
         println!("Counts waits, context switches and (with strace) futex/sched_yield calls");
         println!("of std and crossbeam channels, capacity 0 and 1024.");
         return Ok(());
+    }
+    // Only --quick and --case NAME; anything else is a mistake worth saying.
+    let mut rest = args.iter();
+    while let Some(a) = rest.next() {
+        match a.as_str() {
+            "--quick" => {}
+            "--case" => {
+                rest.next();
+            }
+            _ => return Err(io::Error::other(format!("unknown argument {a:?} (see --help)"))),
+        }
     }
     let quick = args.iter().any(|a| a == "--quick");
     if let Some(i) = args.iter().position(|a| a == "--case") {

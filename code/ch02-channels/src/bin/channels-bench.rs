@@ -30,6 +30,12 @@ struct Sizes {
 const FULL: Sizes = Sizes { round_trips: 50_000, messages: 2_000_000, prime_limit: 100_000, reps: 5 };
 const QUICK: Sizes = Sizes { round_trips: 500, messages: 10_000, prime_limit: 1_000, reps: 1 };
 
+const USAGE: &str = "usage: channels-bench [--quick]
+Times std mpsc, crossbeam and (when go is on PATH) Go channels: a capacity-0
+ping-pong, a 1024-slot producer/consumer and the prime generator; prints one table.
+--quick (or CHANNELS_BENCH_QUICK=1): tiny sizes, to check that it runs.
+";
+
 fn main() -> ExitCode {
     match run() {
         Ok(()) => ExitCode::SUCCESS,
@@ -218,7 +224,15 @@ fn run_go(sizes: &Sizes) -> io::Result<Option<GoResults>> {
 }
 
 fn run() -> io::Result<()> {
-    let quick = env::args().any(|a| a == "--quick") || env::var_os("CHANNELS_BENCH_QUICK").is_some_and(|v| v != "0");
+    let args: Vec<_> = env::args_os().skip(1).collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return Ok(());
+    }
+    if let Some(a) = args.iter().find(|a| *a != "--quick") {
+        return Err(io::Error::other(format!("unknown argument {a:?} (see --help)")));
+    }
+    let quick = args.iter().any(|a| a == "--quick") || env::var_os("CHANNELS_BENCH_QUICK").is_some_and(|v| v != "0");
     let sizes = if quick { QUICK } else { FULL };
     if quick {
         println!("quick mode: tiny sizes, the numbers mean nothing");

@@ -11,7 +11,16 @@ use std::sync::mpsc::{self, RecvTimeoutError};
 use std::thread;
 use std::time::Duration;
 
+const USAGE: &str = "usage: close-range
+Three producers and a for loop over the receiver, which ends when the last Sender
+is dropped; then a channel that a forgotten Sender keeps open. Takes no arguments.
+";
+
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     // ANCHOR: fan_in
     let (tx, rx) = mpsc::channel::<(usize, u32)>();
     for id in 0..3 {

@@ -10,7 +10,16 @@
 use std::sync::mpsc;
 use std::thread;
 
+const USAGE: &str = "usage: first-channel
+A thread sends five messages through a channel; main receives them in order, and
+its loop ends when the sender is dropped. Takes no arguments.
+";
+
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     // ANCHOR: main
     println!("start");
     // A channel with room for 5 messages: Go's `make(chan string, 5)`.

@@ -10,9 +10,18 @@ use std::collections::BTreeMap;
 use std::sync::{mpsc, Mutex};
 use std::thread;
 
+const USAGE: &str = "usage: mutex-or-channel
+Counts page hits from four threads twice: in a map behind a Mutex, and in a map
+owned by one thread that the others send messages to. Takes no arguments.
+";
+
 const PAGES: [&str; 3] = ["/", "/about", "/blog"];
 
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     // ANCHOR: mutex
     // Shared state: a map behind a lock, reachable from every thread.
     let hits = Mutex::new(BTreeMap::<&str, u32>::new());

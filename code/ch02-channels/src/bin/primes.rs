@@ -9,6 +9,11 @@
 use ch02_channels::primes_below;
 use std::process::ExitCode;
 
+const USAGE: &str = "usage: primes [LIMIT]
+A thread sends every prime below LIMIT (default 100000) through a rendezvous
+channel; main counts them and prints the first ten and the last three.
+";
+
 fn main() -> ExitCode {
     match run() {
         Ok(()) => ExitCode::SUCCESS,
@@ -20,9 +25,19 @@ fn main() -> ExitCode {
 }
 
 fn run() -> Result<(), String> {
-    let limit = match std::env::args().nth(1) {
+    let limit = match std::env::args_os().nth(1) {
         None => 100_000,
-        Some(arg) => arg.parse().map_err(|e| format!("parsing limit {arg:?}: {e}"))?,
+        Some(arg) if arg == "--help" || arg == "-h" => {
+            print!("{USAGE}");
+            return Ok(());
+        }
+        Some(arg) => {
+            let arg = arg.to_string_lossy();
+            if arg.starts_with('-') {
+                return Err(format!("unknown option {arg:?} (see --help)"));
+            }
+            arg.parse().map_err(|e| format!("parsing limit {arg:?}: {e}"))?
+        }
     };
     // ANCHOR: consume
     let primes = primes_below(limit); // starts the producer thread

@@ -15,11 +15,20 @@ use std::sync::atomic::AtomicU64;
 use std::thread;
 use std::time::{Duration, Instant};
 
+const USAGE: &str = "usage: select-cpu
+Waits 150 ms for one message with a blocking select! and with a polling one (a
+default arm), and prints the wall-clock and CPU time each took. Takes no arguments.
+";
+
 /// How long the other thread takes before it sends. A sleep is fine here: it
 /// stands for slow work, and nothing depends on its exact length.
 const DELAY: Duration = Duration::from_millis(150);
 
 fn main() -> ExitCode {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -9,7 +9,16 @@
 use std::sync::mpsc;
 use std::thread;
 
+const USAGE: &str = "usage: send-moves
+Sends a 1 MiB Vec<u8> through a channel and checks that the receiver got the same
+heap buffer: only the 24-byte Vec handle moved. Takes no arguments.
+";
+
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     // ANCHOR: moves
     let (tx, rx) = mpsc::channel::<Vec<u8>>();
     let receiver = thread::spawn(move || {

@@ -10,7 +10,16 @@ use crossbeam::channel::{after, select, tick, unbounded};
 use std::sync::mpsc::{self, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
+const USAGE: &str = "usage: timeouts
+Three timeouts: recv_timeout on a channel, crossbeam's after() raced in select!,
+and a tick() channel every 20 ms. Takes no arguments.
+";
+
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     // ANCHOR: recv_timeout
     // 1. recv_timeout: wait at most 30 ms for a message that never comes.
     let (_tx, rx) = mpsc::channel::<u32>(); // `_tx` alive: open but empty
