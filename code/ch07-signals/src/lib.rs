@@ -5,7 +5,10 @@ use std::os::fd::RawFd;
 
 /// Parses `SERVER_STARTER_PORT`, as set by Server::Starter and by our
 /// `server-starter`: `host:port=fd`, e.g. `127.0.0.1:8080=3`. (Server::Starter
-/// allows several `;`-separated entries; we take the first.)
+/// allows several `;`-separated entries; we take the first.) The variable
+/// only passes the socket: the worker's readiness signal to our starter is
+/// asked for separately, with `READY_SIGNAL=SIGUSR1`, because Perl's
+/// start_server does not expect it.
 ///
 /// ```
 /// let (addr, fd) = ch07_signals::parse_server_starter_port("127.0.0.1:8080=3").unwrap();

@@ -126,6 +126,32 @@ fn sighup_reloads_the_config_and_a_bad_config_keeps_the_old_one() {
 }
 
 #[test]
+fn a_request_that_straddles_a_reload_answers_with_the_new_config() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let conf = dir.path().join("server.conf");
+    std::fs::write(&conf, "greeting = hello\n").expect("writing the config");
+    let server = Proc::start(
+        Command::new(SERVER)
+            .args(["--port", "0", "--config"])
+            .arg(&conf),
+    );
+    let hello = server.line();
+    let (port, pid) = (port(&hello), field(&hello, "pid").to_string());
+    let mut slow = Client::connect(port).expect("connecting");
+    assert_eq!(slow.send("SLOW").expect("SLOW"), format!("started pid={pid}"));
+    std::fs::write(&conf, "greeting = bonjour\n").expect("writing the config");
+    server.signal(Signal::SIGHUP);
+    server.expect("SIGHUP: reloaded config, greeting=bonjour");
+    // The greeting is read when the request answers, not when it started.
+    assert_eq!(
+        slow.send("FINISH").expect("FINISH"),
+        format!("done pid={pid} greeting=bonjour")
+    );
+    server.signal(Signal::SIGTERM);
+    assert!(server.wait().success());
+}
+
+#[test]
 fn restart_hands_the_socket_over_without_refusing_or_losing_a_request() {
     let mut starter = Proc::start(Command::new(STARTER).args(["--port", "0", "--", SERVER]));
     let port = port(&starter.expect("starter: listening on"));
@@ -141,27 +167,31 @@ fn restart_hands_the_socket_over_without_refusing_or_losing_a_request() {
         format!("started pid={old}")
     );
 
-    // Clients hammering the port during the hand-over.
+    // Clients hammering the port during the hand-over. Each answer is
+    // recorded with whether its request began after the test saw the old
+    // worker exit: only the new worker can answer those.
     let stop = Arc::new(AtomicBool::new(false));
-    let (first_tx, first_rx) = mpsc::channel();
+    let old_gone = Arc::new(AtomicBool::new(false));
+    let (progress_tx, progress_rx) = mpsc::channel();
     let hammer = {
-        let stop = Arc::clone(&stop);
+        let (stop, old_gone) = (Arc::clone(&stop), Arc::clone(&old_gone));
         thread::spawn(move || {
-            let (mut pids, mut errors) = (Vec::new(), Vec::new());
+            let (mut answers, mut errors) = (Vec::new(), Vec::new());
             for _ in 0..1_000_000 {
+                let after_exit = old_gone.load(Ordering::SeqCst);
                 match Client::connect(port).and_then(|mut c| c.send("PING")) {
-                    Ok(answer) => pids.push(field(&answer, "pid").to_string()),
+                    Ok(answer) => answers.push((field(&answer, "pid").to_string(), after_exit)),
                     Err(e) => errors.push(e.to_string()),
                 }
-                let _ = first_tx.send(());
+                let _ = progress_tx.send(after_exit);
                 if stop.load(Ordering::SeqCst) {
                     break;
                 }
             }
-            (pids, errors)
+            (answers, errors)
         })
     };
-    first_rx.recv().expect("the hammer made a first request");
+    progress_rx.recv().expect("the hammer made a first request");
 
     starter.signal(Signal::SIGHUP);
     let new = field(&starter.expect("ready; asking"), "pid").to_string();
@@ -178,17 +208,28 @@ fn restart_hands_the_socket_over_without_refusing_or_losing_a_request() {
         format!("done pid={old} greeting=hello")
     );
     starter.expect(&format!("starter: worker pid={old} exited: exit status 0"));
+    old_gone.store(true, Ordering::SeqCst);
     assert_eq!(field(&ping(port), "pid"), new, "the new worker answers now");
 
+    // Let the hammer make at least one request that began after the exit.
+    while !progress_rx.recv().expect("the hammer is running") {}
     stop.store(true, Ordering::SeqCst);
-    let (pids, errors) = hammer.join().expect("the hammer thread");
+    let (answers, errors) = hammer.join().expect("the hammer thread");
     assert!(
         errors.is_empty(),
         "no connection refused or dropped during the restart: {errors:?}"
     );
-    assert_eq!(pids.first(), Some(&old), "clients saw the old worker first");
-    assert_eq!(pids.last(), Some(&new), "and the new one last");
-    assert!(pids.iter().all(|p| *p == old || *p == new));
+    assert_eq!(
+        answers.first().map(|(pid, _)| pid),
+        Some(&old),
+        "clients saw the old worker first"
+    );
+    let after: Vec<&String> = answers.iter().filter(|(_, a)| *a).map(|(p, _)| p).collect();
+    assert!(
+        !after.is_empty() && after.iter().all(|p| **p == new),
+        "every request begun after the old worker's exit was answered by the new one: {after:?}"
+    );
+    assert!(answers.iter().all(|(p, _)| *p == old || *p == new));
 
     starter.signal(Signal::SIGTERM);
     starter.expect(&format!("starter: worker pid={new} exited: exit status 0"));
@@ -311,7 +352,10 @@ fn wait_stopped(pid: &str) {
     for _ in 0..30_000 {
         let stat = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
         // The state follows the command name, which is in parentheses.
-        let state = stat.rsplit(')').next().and_then(|rest| rest.split_whitespace().next());
+        let state = stat
+            .rsplit(')')
+            .next()
+            .and_then(|rest| rest.split_whitespace().next());
         if state == Some("T") {
             return;
         }
@@ -359,11 +403,252 @@ fn connections_queued_at_the_old_workers_last_round_are_all_answered() {
             .reader
             .read_line(&mut answer)
             .unwrap_or_else(|e| panic!("queued connection {i}: {e}"));
-        assert!(answer.starts_with("pong"), "queued connection {i}: {answer:?}");
+        assert!(
+            answer.starts_with("pong"),
+            "queued connection {i}: {answer:?}"
+        );
     }
     starter.expect(&format!("starter: worker pid={old} exited: exit status 0"));
 
     starter.signal(Signal::SIGTERM);
     starter.expect("starter: bye");
     assert!(starter.wait().success());
+}
+
+/// A `ping` that gives up after `limit` instead of waiting forever for an
+/// answer (a connection queued on a socket nobody accepts from).
+fn ping_within(port: u16, limit: std::time::Duration) -> std::io::Result<String> {
+    let mut client = Client::connect(port)?;
+    client.reader.get_ref().set_read_timeout(Some(limit))?;
+    let answer = client.send("PING")?;
+    if answer.is_empty() {
+        return Err(std::io::Error::new(
+            ErrorKind::UnexpectedEof,
+            "closed without an answer",
+        ));
+    }
+    Ok(answer)
+}
+
+#[test]
+fn a_failed_restart_keeps_the_old_worker_serving() {
+    // The worker command is a symlink we can delete: the next spawn fails.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let worker = dir.path().join("worker");
+    std::os::unix::fs::symlink(SERVER, &worker).expect("symlink to graceful-server");
+    let mut starter = Proc::start(
+        Command::new(STARTER)
+            .args(["--port", "0", "--"])
+            .arg(&worker),
+    );
+    let port = port(&starter.expect("starter: listening on"));
+    let old = field(&starter.expect("ready"), "pid").to_string();
+    starter
+        .others
+        .push(Pid::from_raw(old.parse().expect("pid")));
+
+    std::fs::remove_file(&worker).expect("removing the worker");
+    starter.signal(Signal::SIGHUP);
+    let failed = starter.expect("SIGHUP: restart failed");
+    assert!(
+        failed.contains(&format!("keeping worker pid={old}")),
+        "{failed}"
+    );
+    let answer = ping_within(port, std::time::Duration::from_secs(20)).expect("PING");
+    assert_eq!(field(&answer, "pid"), old, "the old worker still serves");
+
+    starter.signal(Signal::SIGTERM);
+    starter.expect(&format!("starter: worker pid={old} exited: exit status 0"));
+    starter.expect("starter: bye");
+    assert!(starter.wait().success());
+}
+
+#[test]
+fn a_worker_that_dies_is_replaced() {
+    let mut starter = Proc::start(Command::new(STARTER).args(["--port", "0", "--", SERVER]));
+    let port = port(&starter.expect("starter: listening on"));
+    let old = field(&starter.expect("ready"), "pid").to_string();
+    let old_pid = Pid::from_raw(old.parse().expect("pid"));
+    starter.others.push(old_pid);
+
+    nix::sys::signal::kill(old_pid, Signal::SIGKILL).expect("SIGKILL the worker");
+    starter.expect(&format!(
+        "starter: worker pid={old} exited: killed by SIGKILL"
+    ));
+    // Queued on the starter's socket, this connection needs a new worker.
+    let answer = ping_within(port, std::time::Duration::from_secs(20))
+        .expect("a PING after the worker died is answered");
+    let new = field(&answer, "pid").to_string();
+    assert_ne!(new, old);
+    starter
+        .others
+        .push(Pid::from_raw(new.parse().expect("pid")));
+    starter.expect(&format!("starter: worker pid={new} ready"));
+
+    starter.signal(Signal::SIGTERM);
+    starter.expect(&format!("starter: worker pid={new} exited: exit status 0"));
+    starter.expect("starter: bye");
+    assert!(starter.wait().success());
+}
+
+/// Makes `fd` (of this process) appear at `target` in the child, without
+/// close-on-exec, the way a starter hands its listener to a worker. dup2 in
+/// the child only, so no other child of this test process inherits it.
+fn hand_over(command: &mut Command, fd: std::os::fd::RawFd, target: std::os::fd::RawFd) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: dup2(2) and fcntl(2) are async-signal-safe (signal-safety(7));
+    // the closure allocates nothing and touches only the two fd numbers.
+    unsafe {
+        command.pre_exec(move || {
+            if fd == target {
+                if libc::fcntl(fd, libc::F_SETFD, 0) == -1 {
+                    return Err(std::io::Error::last_os_error());
+                }
+            } else if libc::dup2(fd, target) == -1 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+}
+
+#[test]
+fn an_inherited_socket_is_used_without_a_readiness_signal_unless_asked() {
+    use std::os::fd::AsRawFd;
+    // The parent here is sh, as it would be under a starter that knows
+    // nothing of our SIGUSR1 (Perl's start_server): SIGUSR1 would kill it.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binding");
+    let addr = listener.local_addr().expect("local_addr");
+    let mut command = Command::new("sh");
+    command
+        .args([
+            "-c",
+            r#""$0" & wait $!; echo "sh: server exited $?""#,
+            SERVER,
+        ])
+        .env("SERVER_STARTER_PORT", format!("{addr}=5"))
+        .env_remove("READY_SIGNAL");
+    hand_over(&mut command, listener.as_raw_fd(), 5);
+    let mut sh = Proc::start(&mut command);
+    drop(listener); // the server holds the socket now
+    let hello = sh.expect("listening on");
+    let server = Pid::from_raw(field(&hello, "pid").parse().expect("pid"));
+    sh.others.push(server);
+    assert_eq!(
+        port(&hello),
+        addr.port(),
+        "it took over the inherited socket"
+    );
+    assert!(ping(addr.port()).starts_with("pong"));
+    nix::sys::signal::kill(server, Signal::SIGTERM).expect("SIGTERM the server");
+    sh.expect("sh: server exited 0");
+    assert!(
+        sh.wait().success(),
+        "sh was not killed by a SIGUSR1 it never asked for"
+    );
+}
+
+#[test]
+fn an_inherited_fd_that_is_not_a_listening_socket_is_refused_clearly() {
+    use std::os::fd::AsRawFd;
+    let (unix, _peer) = std::os::unix::net::UnixStream::pair().expect("socketpair");
+    let connected = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").expect("binding");
+        TcpStream::connect(l.local_addr().expect("addr")).expect("connecting")
+    };
+    // fd 9: not open in the child; fd 0: /dev/null; then two sockets that
+    // do not listen. The same check runs with and without the ready signal.
+    for (what, fd, source) in [
+        ("a closed fd", 9, None),
+        ("/dev/null", 0, None),
+        ("a unix socket", 5, Some(unix.as_raw_fd())),
+        ("a connected TCP socket", 6, Some(connected.as_raw_fd())),
+    ] {
+        let mut command = Command::new(SERVER);
+        command
+            .env("SERVER_STARTER_PORT", format!("127.0.0.1:1={fd}"))
+            .stdin(std::process::Stdio::null());
+        if let Some(source) = source {
+            hand_over(&mut command, source, fd);
+        }
+        let out = command.output().expect("running graceful-server");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{what}: {:?} {stderr}",
+            out.status
+        );
+        assert!(
+            stderr.contains(&format!("SERVER_STARTER_PORT: fd {fd}")),
+            "{what}: {stderr}"
+        );
+        assert!(
+            out.stdout.is_empty(),
+            "{what}: it must not start: {:?}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn accept_errors_such_as_emfile_do_not_stop_the_server() {
+    let server = Proc::start(Command::new(SERVER).args(["--port", "0"]));
+    let hello = server.line();
+    let port = port(&hello);
+    let pid = field(&hello, "pid").to_string();
+    let mut slow = Client::connect(port).expect("connecting");
+    assert_eq!(
+        slow.send("SLOW").expect("SLOW"),
+        format!("started pid={pid}")
+    );
+
+    // A new fd gets the lowest free number, and RLIMIT_NOFILE caps that
+    // number: with the limit lowered to the lowest free number, the next
+    // accept(2) fails with EMFILE (fds already open above it stay open).
+    let open: Vec<u64> = std::fs::read_dir(format!("/proc/{pid}/fd"))
+        .expect("listing the server's fds")
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<u64>().ok())
+        .collect();
+    let lowest_free = (0..).find(|n| !open.contains(n)).expect("a free fd number");
+    let limit = libc::rlimit {
+        rlim_cur: lowest_free,
+        rlim_max: lowest_free,
+    };
+    // SAFETY: prlimit(2) on a pid we started, with a valid rlimit and a null
+    // old-limit pointer (not wanted).
+    let rc = unsafe {
+        libc::prlimit(
+            server.pid().as_raw(),
+            libc::RLIMIT_NOFILE,
+            &limit,
+            std::ptr::null_mut(),
+        )
+    };
+    assert_eq!(rc, 0, "prlimit: {}", std::io::Error::last_os_error());
+
+    let mut queued = Client::connect(port).expect("connecting (the kernel queues it)");
+    writeln!(queued.writer, "PING").expect("sending PING");
+    server.expect("accept: Too many open files");
+    // The request in flight is still answered...
+    assert_eq!(
+        slow.send("FINISH").expect("FINISH"),
+        format!("done pid={pid} greeting=hello"),
+        "the server must not exit on EMFILE"
+    );
+    // ...and once its fds are closed, the queued connection is accepted.
+    let mut answer = String::new();
+    queued
+        .reader
+        .get_ref()
+        .set_read_timeout(Some(std::time::Duration::from_secs(20)))
+        .expect("SO_RCVTIMEO");
+    queued
+        .reader
+        .read_line(&mut answer)
+        .expect("the queued PING is answered");
+    assert_eq!(answer.trim_end(), format!("pong pid={pid} greeting=hello"));
+    server.signal(Signal::SIGTERM);
+    server.expect("bye after 2 connection(s)");
+    assert!(server.wait().success());
 }

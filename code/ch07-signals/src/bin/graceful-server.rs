@@ -19,18 +19,21 @@
 //! (use the pid the server prints: see the chapter on why `cargo run` is fine here)
 //!
 //! With SERVER_STARTER_PORT=127.0.0.1:PORT=FD in its environment it uses the
-//! inherited socket FD instead of binding, and tells its parent it is ready
-//! by sending it SIGUSR1.
+//! inherited socket FD instead of binding (after checking that FD is an open,
+//! listening TCP socket). With READY_SIGNAL=SIGUSR1 too (our server-starter
+//! sets it; Perl's start_server does not, and SIGUSR1 would kill it), it tells
+//! its parent it is ready by sending it SIGUSR1.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::os::fd::{AsFd, FromRawFd};
+use std::os::fd::{AsFd, FromRawFd, RawFd};
 use std::os::unix::net::UnixStream;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, RwLock};
 use std::thread;
+use std::time::Duration;
 
 use ch07_signals::{parse_server_starter_port, Config};
 use nix::errno::Errno;
@@ -86,6 +89,34 @@ fn run() -> Result<(), String> {
     };
     let config = Arc::new(RwLock::new(config));
 
+    // ANCHOR: listener
+    // First, before this process holds any fd of its own: an inherited fd
+    // number must still name the starter's socket, not one we opened.
+    let inherited = std::env::var("SERVER_STARTER_PORT").ok();
+    let listener = match inherited.as_deref() {
+        Some(value) => {
+            let (_addr, fd) = parse_server_starter_port(value)
+                .ok_or_else(|| format!("SERVER_STARTER_PORT={value:?}: expected host:port=fd"))?;
+            inherited_listener(fd)?
+        }
+        None => TcpListener::bind(("127.0.0.1", args.port))
+            .map_err(|e| format!("binding 127.0.0.1:{}: {e}", args.port))?,
+    };
+    let notify_parent = match std::env::var("READY_SIGNAL").ok().as_deref() {
+        None => false,
+        Some("SIGUSR1") => true,
+        Some(other) => return Err(format!("READY_SIGNAL={other:?}: only SIGUSR1 is supported")),
+    };
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("getsockname on the listener: {e}"))?;
+    // Several processes may accept from this socket at once (during a
+    // restart): never block in accept(2), poll first and accept what is there.
+    listener
+        .set_nonblocking(true)
+        .map_err(|e| format!("set_nonblocking: {e}"))?;
+    // ANCHOR_END: listener
+
     // ANCHOR: signals
     // Flags say *which* signal came; the self-pipe says *that* one came, and
     // wakes the poll(2) below. Both are async-signal-safe to touch.
@@ -108,43 +139,20 @@ fn run() -> Result<(), String> {
     }
     // ANCHOR_END: signals
 
-    // ANCHOR: listener
-    let inherited = std::env::var("SERVER_STARTER_PORT").ok();
-    let listener = match inherited.as_deref().map(parse_server_starter_port) {
-        Some(Some((_addr, fd))) => {
-            // SAFETY: our starter put a listening socket at this fd for us and
-            // nothing else in this process uses it: we take ownership.
-            unsafe { TcpListener::from_raw_fd(fd) }
-        }
-        Some(None) => {
-            return Err(format!(
-                "SERVER_STARTER_PORT={:?}: expected host:port=fd",
-                inherited.unwrap_or_default()
-            ))
-        }
-        None => TcpListener::bind(("127.0.0.1", args.port))
-            .map_err(|e| format!("binding 127.0.0.1:{}: {e}", args.port))?,
-    };
-    let addr = listener
-        .local_addr()
-        .map_err(|e| format!("getsockname on the listener: {e}"))?;
-    // Several processes may accept from this socket at once (during a
-    // restart): never block in accept(2), poll first and accept what is there.
-    listener
-        .set_nonblocking(true)
-        .map_err(|e| format!("set_nonblocking: {e}"))?;
+    // ANCHOR: ready
     println!("listening on {addr} pid={pid}");
-    if inherited.is_some() {
-        // Our readiness protocol with server-starter: SIGUSR1 to the parent.
+    if notify_parent {
+        // Our readiness protocol with server-starter, which asked for it.
         nix::sys::signal::kill(nix::unistd::getppid(), nix::sys::signal::Signal::SIGUSR1)
             .map_err(|e| format!("kill(parent, SIGUSR1): {e}"))?;
     }
-    // ANCHOR_END: listener
+    // ANCHOR_END: ready
 
     // ANCHOR: loop
     let in_flight = Arc::new(AtomicUsize::new(0));
     let mut handlers = Vec::new();
     let mut served = 0usize;
+    let mut short_of_resources = false;
     loop {
         let mut fds = [
             PollFd::new(listener.as_fd(), PollFlags::POLLIN),
@@ -166,6 +174,7 @@ fn run() -> Result<(), String> {
         loop {
             match listener.accept() {
                 Ok((stream, _)) => {
+                    short_of_resources = false;
                     served += 1;
                     in_flight.fetch_add(1, Ordering::SeqCst);
                     let (config, in_flight) = (Arc::clone(&config), Arc::clone(&in_flight));
@@ -178,6 +187,19 @@ fn run() -> Result<(), String> {
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => break, // another process took it, or none left
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                // The connection was reset while queued: try the next one.
+                Err(e) if e.raw_os_error() == Some(libc::ECONNABORTED) => continue,
+                // Out of fds or memory: the connection stays queued and poll
+                // would report it again at once. Say so once, pause, retry;
+                // requests in flight go on, and finishing frees fds.
+                Err(e) if is_resource_shortage(&e) => {
+                    if !short_of_resources {
+                        println!("pid={pid}: accept: {e}; retrying every {BACKOFF:?}");
+                        short_of_resources = true;
+                    }
+                    thread::sleep(BACKOFF);
+                    break;
+                }
                 Err(e) => return Err(format!("accept: {e}")),
             }
         }
@@ -206,6 +228,66 @@ fn run() -> Result<(), String> {
     println!("pid={pid}: bye after {served} connection(s)");
     Ok(())
     // ANCHOR_END: drain
+}
+
+/// The listening socket our starter left at `fd`, checked before we take
+/// ownership of it: `from_raw_fd` on a number that is closed, or is one of
+/// our own fds, would make two owners (std aborts when the second one closes).
+fn inherited_listener(fd: RawFd) -> Result<TcpListener, String> {
+    let refuse = |why: String| format!("SERVER_STARTER_PORT: fd {fd} {why}");
+    // SAFETY: F_GETFD only reads the flags of whatever has this number and
+    // fails with EBADF if nothing does; it touches no memory of ours.
+    if unsafe { libc::fcntl(fd, libc::F_GETFD) } == -1 {
+        return Err(refuse(format!(
+            "is not open: {}",
+            io::Error::last_os_error()
+        )));
+    }
+    let option = |name: libc::c_int| -> io::Result<libc::c_int> {
+        let mut value: libc::c_int = 0;
+        let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+        // SAFETY: value and len are live locals of the sizes passed; the
+        // kernel writes at most len bytes into value.
+        let rc = unsafe {
+            libc::getsockopt(
+                fd,
+                libc::SOL_SOCKET,
+                name,
+                (&mut value as *mut libc::c_int).cast(),
+                &mut len,
+            )
+        };
+        if rc == -1 {
+            return Err(io::Error::last_os_error());
+        }
+        Ok(value)
+    };
+    let domain = option(libc::SO_DOMAIN).map_err(|e| refuse(format!("is not a socket: {e}")))?;
+    let kind = option(libc::SO_TYPE).map_err(|e| refuse(format!("getsockopt(SO_TYPE): {e}")))?;
+    let listening = option(libc::SO_ACCEPTCONN)
+        .map_err(|e| refuse(format!("getsockopt(SO_ACCEPTCONN): {e}")))?;
+    if !(domain == libc::AF_INET || domain == libc::AF_INET6) || kind != libc::SOCK_STREAM {
+        return Err(refuse("is not a TCP socket".to_string()));
+    }
+    if listening == 0 {
+        return Err(refuse("is a TCP socket that is not listening".to_string()));
+    }
+    // SAFETY: the fd is open and is a listening TCP socket that this process
+    // did not open (we have opened nothing yet): the starter left it for us,
+    // and from here on only this TcpListener owns and closes it.
+    Ok(unsafe { TcpListener::from_raw_fd(fd) })
+}
+
+/// How long the accept loop pauses when the process is out of fds or memory.
+const BACKOFF: Duration = Duration::from_millis(100);
+
+/// accept(2) errors that mean "not now" rather than "never": the process or
+/// system is out of fds (EMFILE, ENFILE) or kernel memory (ENOBUFS, ENOMEM).
+fn is_resource_shortage(e: &io::Error) -> bool {
+    matches!(
+        e.raw_os_error(),
+        Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM)
+    )
 }
 
 fn reload_config(path: Option<&std::path::Path>, config: &RwLock<Config>) {

@@ -4,11 +4,16 @@
 //!
 //!   1. start a new worker; it inherits the socket (fd inheritance across
 //!      exec, the fd number passed in SERVER_STARTER_PORT=127.0.0.1:PORT=FD);
-//!   2. the new worker sends SIGUSR1 when it is accepting;
+//!   2. the new worker sends SIGUSR1 when it is accepting (READY_SIGNAL=SIGUSR1
+//!      in its environment asks it to);
 //!   3. send the old worker SIGTERM: it stops accepting and drains;
 //!   4. SIGCHLD: reap the old worker with waitpid(2).
 //! The socket never closes, so the kernel keeps queueing connections
-//! throughout. SIGTERM or SIGINT stop the workers and then the starter.
+//! throughout. A restart that fails (the worker cannot be started, or exits
+//! before it is ready) keeps the old worker. A serving worker that dies is
+//! replaced at once; if no worker can be started at all, the starter exits
+//! with an error (and the supervisor above it decides what next).
+//! SIGTERM or SIGINT stop the workers and then the starter.
 //!
 //! Run: cargo run -p ch07-signals --bin server-starter -- --port 8080 [-- WORKER ARGS...]
 //! Then: kill -HUP <starter pid> (a restart), kill <starter pid> (stop)
@@ -112,10 +117,13 @@ fn run() -> Result<(), String> {
         let mut command = Command::new(&worker[0]);
         command
             .args(&worker[1..])
-            .env("SERVER_STARTER_PORT", &env_value);
-        // SAFETY: between fork and exec only async-signal-safe calls are
-        // allowed; pthread_sigmask(3), prctl(2) and getppid(2) are, and the
-        // error is built from a number, without allocating.
+            .env("SERVER_STARTER_PORT", &env_value)
+            .env("READY_SIGNAL", "SIGUSR1"); // our readiness protocol, opt-in
+                                             // SAFETY: between fork and exec only async-signal-safe calls are
+                                             // allowed. pthread_sigmask(3) and getppid(2) are on signal-safety(7)'s
+                                             // list; prctl(2) is not, but glibc's prctl is a bare system call
+                                             // wrapper (no lock, no allocation), safe here in practice. The error
+                                             // is built from a number, without allocating.
         unsafe {
             command.pre_exec(move || {
                 // Without this the worker would start with SIGTERM, SIGHUP...
@@ -164,12 +172,19 @@ fn run() -> Result<(), String> {
                     None => println!("starter: worker pid={sender} ready"),
                 }
             }
-            Signal::SIGHUP if starting.is_none() && !stopping => {
-                let pid = spawn_worker()?;
-                println!("starter: SIGHUP: restarting, new worker pid={pid}");
-                starting = Some(pid);
-                live.push(pid);
-            }
+            Signal::SIGHUP if starting.is_none() && !stopping => match spawn_worker() {
+                Ok(pid) => {
+                    println!("starter: SIGHUP: restarting, new worker pid={pid}");
+                    starting = Some(pid);
+                    live.push(pid);
+                }
+                // Exiting here would take the healthy worker down with us
+                // (its parent-death signal): keep it, and say why.
+                Err(e) => println!(
+                    "starter: SIGHUP: restart failed, keeping worker pid={}: {e}",
+                    show(current)
+                ),
+            },
             Signal::SIGTERM | Signal::SIGINT if !stopping => {
                 println!("starter: {signal}: stopping {} worker(s)", live.len());
                 stopping = true;
@@ -177,7 +192,35 @@ fn run() -> Result<(), String> {
                     let _ = kill(pid, Signal::SIGTERM);
                 }
             }
-            Signal::SIGCHLD => reap(&mut live, &mut current, &mut starting),
+            Signal::SIGCHLD => {
+                for pid in reap(&mut live) {
+                    if starting == Some(pid) {
+                        starting = None; // it died before it was ready
+                        match current {
+                            _ if stopping => {}
+                            Some(old) => println!(
+                                "starter: restart failed, new worker pid={pid} died before it \
+                                 was ready; keeping worker pid={old}"
+                            ),
+                            None => {
+                                return Err(format!(
+                                "worker pid={pid} died before it was ready, and none is serving"
+                            ))
+                            }
+                        }
+                    }
+                    if current == Some(pid) {
+                        current = None;
+                        // Nobody accepts now: connections would queue and hang.
+                        if !stopping && starting.is_none() {
+                            let new = spawn_worker()?;
+                            println!("starter: replacing it with worker pid={new}");
+                            starting = Some(new);
+                            live.push(new);
+                        }
+                    }
+                }
+            }
             _ => {} // a repeated or stray signal: nothing to do
         }
     }
@@ -186,24 +229,26 @@ fn run() -> Result<(), String> {
     // ANCHOR_END: loop
 }
 
+/// A worker's pid for a message, or "none".
+fn show(pid: Option<Pid>) -> String {
+    pid.map_or_else(|| "none".to_string(), |p| p.to_string())
+}
+
 // ANCHOR: reap
-/// Collects every child that has ended: one SIGCHLD may stand for several.
-fn reap(live: &mut Vec<Pid>, current: &mut Option<Pid>, starting: &mut Option<Pid>) {
+/// Collects every child that has ended (one SIGCHLD may stand for several)
+/// and returns their pids.
+fn reap(live: &mut Vec<Pid>) -> Vec<Pid> {
+    let mut reaped = Vec::new();
     loop {
         let (pid, how) = match waitpid(Pid::from_raw(-1), Some(WaitPidFlag::WNOHANG)) {
             Ok(WaitStatus::Exited(pid, code)) => (pid, format!("exit status {code}")),
             Ok(WaitStatus::Signaled(pid, signal, _)) => (pid, format!("killed by {signal}")),
-            Ok(WaitStatus::StillAlive) | Err(_) => return, // none left to reap now
+            Ok(WaitStatus::StillAlive) | Err(_) => return reaped, // none left to reap now
             Ok(_) => continue,
         };
         println!("starter: worker pid={pid} exited: {how}");
         live.retain(|&p| p != pid);
-        if *current == Some(pid) {
-            *current = None;
-        }
-        if *starting == Some(pid) {
-            *starting = None; // it died before it was ready
-        }
+        reaped.push(pid);
     }
 }
 // ANCHOR_END: reap

@@ -61,6 +61,17 @@ impl Proc {
         kill(self.pid(), signal).unwrap_or_else(|e| panic!("kill({}, {signal}): {e}", self.name));
     }
 
+    /// Waits for the process itself to exit and reaps it, without waiting
+    /// for the end of its output (other processes may still hold its
+    /// stdout). The guard keeps the reaped child; `wait` can still follow.
+    pub fn wait_process(&mut self) -> ExitStatus {
+        self.child
+            .as_mut()
+            .expect("running")
+            .wait()
+            .unwrap_or_else(|e| panic!("waiting for {}: {e}", self.name))
+    }
+
     /// The next line of output.
     pub fn line(&self) -> String {
         match self.lines.recv_timeout(PATIENCE) {
