@@ -155,7 +155,8 @@ fn per_op(d: Duration, ops: u64) -> f64 {
 }
 
 // ANCHOR: spawn
-/// Create a thread (clone(2), mmap of its stack) and wait for it to exit.
+/// Create a thread (clone3; glibc reuses the last thread's cached stack, std
+/// maps a small signal stack) and wait for it to exit.
 fn spawn_join(n: u32) -> Result<f64, String> {
     let start = Instant::now();
     for i in 0..n {
