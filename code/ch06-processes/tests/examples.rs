@@ -120,6 +120,23 @@ fn cat_takes_operands_that_are_not_utf8() {
     assert_eq!(out.status.code(), Some(1), "stderr: {err}");
 }
 
+/// `--help` is an option, `--` ends the options (XBD 12.2): after it a
+/// file named `-h` is an operand; an unknown option is a usage error.
+#[test]
+fn cat_answers_help_and_reads_an_operand_named_like_an_option_after_double_dash() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("-h"), "a file named -h\n").unwrap();
+    let help = run_ok("posix-cat", &["--help"]);
+    assert!(help.starts_with("usage: posix-cat "), "stdout: {help}");
+    let out = bin("posix-cat").args(["--", "-h"]).current_dir(dir.path()).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "a file named -h\n", "stderr: {}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(out.status.code(), Some(0));
+    let out = bin("posix-cat").arg("-x").current_dir(dir.path()).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("unknown option -x") && err.contains("--help"), "stderr: {err}");
+    assert_eq!(out.status.code(), Some(2), "stderr: {err}");
+}
+
 #[test]
 fn identity_takes_arguments_that_are_not_utf8() {
     use std::os::unix::ffi::OsStrExt;

@@ -10,7 +10,17 @@ use ch06_processes::wait4_usage;
 use nix::sys::resource::{getrusage, UsageWho};
 use std::process::Command;
 
+const USAGE: &str = "usage: child-rusage
+Runs two children (a shell loop, dd copying 1-byte blocks), reaps each with
+wait4(2) and prints the user and system CPU time it used, then the total of
+all children from getrusage(RUSAGE_CHILDREN). Takes no arguments.
+";
+
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(e) = run() {
         eprintln!("child-rusage: {e}");
         std::process::exit(1);

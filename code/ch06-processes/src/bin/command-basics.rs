@@ -9,7 +9,17 @@
 use std::os::unix::process::ExitStatusExt;
 use std::process::{Command, Stdio};
 
+const USAGE: &str = "usage: command-basics
+Runs sh with std::process::Command four ways: status() (exit 3), output()
+(captured stdout and stderr, env and working directory set), killed by
+signal 9, and a program that does not exist. Takes no arguments.
+";
+
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(e) = run() {
         eprintln!("command-basics: {e}");
         std::process::exit(1);

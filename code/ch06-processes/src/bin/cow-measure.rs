@@ -15,6 +15,12 @@ use std::io::Write;
 
 const PAGE: usize = 4096;
 
+const USAGE: &str = "usage: cow-measure [MiB]
+Fills a buffer of MiB mebibytes (default 64) and forks; the child writes one
+byte into every page. Prints VmRSS, shared and private dirty memory and minor
+faults before and after the writes: copy-on-write, one fault per page.
+";
+
 /// Shared_Dirty and Private_Dirty, in KiB, from /proc/self/smaps_rollup
 /// (the sum over all mappings): who else maps our dirty pages?
 fn shared_private_kib() -> (u64, u64) {
@@ -47,8 +53,12 @@ fn main() {
 }
 
 fn run() -> Result<(), String> {
-    let mib: usize = match std::env::args().nth(1) {
-        Some(a) => a.parse().map_err(|e| format!("MiB argument {a:?}: {e}"))?,
+    let mib: usize = match std::env::args().nth(1).as_deref() {
+        Some("--help" | "-h") => {
+            print!("{USAGE}");
+            return Ok(());
+        }
+        Some(a) => a.parse().map_err(|e| format!("MiB argument {a:?}: {e} (see --help)"))?,
         None => 64,
     };
     // ANCHOR: cow

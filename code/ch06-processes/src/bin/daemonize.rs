@@ -30,19 +30,30 @@ fn main() {
     }
 }
 
-fn pid_file_arg() -> Result<PathBuf, String> {
+const USAGE: &str = "usage: daemonize --pid-file PATH
+Becomes a SysV daemon (fork, setsid, fork again, close fds, chdir /, umask,
+stdin/stdout/stderr to /dev/null) holding a flock(2)ed pid file at PATH,
+prints its pid and returns. The daemon exits on SIGTERM, removing PATH.
+";
+
+/// The pid file's path, or None for --help.
+fn pid_file_arg() -> Result<Option<PathBuf>, String> {
     let mut args = std::env::args().skip(1);
     match (args.next().as_deref(), args.next()) {
+        (Some("--help" | "-h"), _) => Ok(None),
         (Some("--pid-file"), Some(path)) => {
             // Absolute now: after chdir("/") a relative path would mean something else.
-            std::path::absolute(&path).map_err(|e| format!("resolving {path}: {e}"))
+            std::path::absolute(&path).map(Some).map_err(|e| format!("resolving {path}: {e}"))
         }
-        _ => Err("usage: daemonize --pid-file PATH".into()),
+        _ => Err("usage: daemonize --pid-file PATH (see --help)".into()),
     }
 }
 
 fn run() -> Result<(), String> {
-    let pid_file = pid_file_arg()?;
+    let Some(pid_file) = pid_file_arg()? else {
+        print!("{USAGE}");
+        return Ok(());
+    };
     // The daemon tells the launching process "ready" (or an error) through
     // this pipe, so the launcher exits only once the pid file exists, as
     // systemd's Type=forking expects.

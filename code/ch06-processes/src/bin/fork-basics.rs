@@ -11,7 +11,16 @@ use nix::sys::wait::{waitpid, WaitStatus};
 use nix::unistd::{fork, getpid, getppid, ForkResult};
 use std::io::Write;
 
+const USAGE: &str = "usage: fork-basics
+Forks: the child sets its copy of a counter and exits with 7; the parent
+waits for that exit code and shows its own counter unchanged. No arguments.
+";
+
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(e) = run() {
         eprintln!("fork-basics: {e}");
         std::process::exit(1);

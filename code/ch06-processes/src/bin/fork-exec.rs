@@ -11,7 +11,16 @@ use nix::unistd::{execvp, fork, getpid, write, ForkResult};
 use std::ffi::CString;
 use std::io::Write;
 
+const USAGE: &str = "usage: fork-exec
+Forks a child that prints its pid and execs `sh -c`, whose $$ is the same
+pid; the parent waits and prints the exit code. Takes no arguments.
+";
+
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(e) = run() {
         eprintln!("fork-exec: {e}");
         std::process::exit(1);

@@ -16,7 +16,16 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex, TryLockError};
 use std::thread;
 
+const USAGE: &str = "usage: fork-with-threads
+Forks while a second thread holds a Mutex: the child has one thread and finds
+the mutex locked for good (try_lock: WouldBlock). Takes no arguments.
+";
+
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(e) = run() {
         eprintln!("fork-with-threads: {e}");
         std::process::exit(1);

@@ -9,6 +9,11 @@
 
 use std::io::{self, IsTerminal, Write};
 
+const USAGE: &str = "usage: is-terminal-colors
+Says whether stdout and stdin are terminals (isatty(3)), then prints a line
+in ANSI colours only if stdout is one and NO_COLOR is not set.
+";
+
 // ANCHOR: colors
 // ANSI SGR sequences: ESC [ <n> m. 31 red, 34 blue, 47 white background,
 // 4 underline, 0 reset. The terminal interprets them; a file just stores them.
@@ -17,6 +22,12 @@ const BLUE_ON_WHITE_UNDERLINED: &str = "\x1b[34;47;4m";
 const RESET: &str = "\x1b[0m";
 
 fn main() -> io::Result<()> {
+    // ANCHOR_END: colors
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return Ok(());
+    }
+    // ANCHOR: colors
     let stdout = io::stdout();
     // is_terminal(): isatty(1). Also honour the NO_COLOR convention (no-color.org).
     let color = stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none();

@@ -24,6 +24,11 @@ fn main() {
     }
 }
 
+const USAGE: &str = "usage: ls-wc-pipeline [DIR]
+Runs `ls DIR | wc -l` (DIR defaults to .) the way a shell builds it, with
+pipe2(2), fork(2), dup2(2) and execvp(3), and prints wc's count.
+";
+
 fn cstrings(args: &[&str]) -> Result<Vec<CString>, String> {
     args.iter()
         .map(|a| CString::new(*a).map_err(|e| format!("argument {a:?}: {e}")))
@@ -86,7 +91,17 @@ fn onto(fd: OwnedFd, target: i32) -> nix::Result<()> {
 // ANCHOR_END: child
 
 fn run() -> Result<(), String> {
-    let dir = std::env::args().nth(1).unwrap_or_else(|| ".".to_string());
+    let dir = match std::env::args().nth(1) {
+        Some(a) if a == "--help" || a == "-h" => {
+            print!("{USAGE}");
+            return Ok(());
+        }
+        // ls would take it as one of its own options: refuse it (a
+        // directory whose name starts with '-' can be given as ./-name).
+        Some(a) if a.starts_with('-') => return Err(format!("unknown option {a} (see --help)")),
+        Some(dir) => dir,
+        None => ".".to_string(),
+    };
     // ANCHOR: pipeline
     let ls = cstrings(&["ls", &dir])?;
     let wc = cstrings(&["wc", "-l"])?;

@@ -16,7 +16,17 @@ use std::process::{Command, Stdio};
 const A: &str = r#"read -r p _ _ _ g _ < /proc/self/stat; echo "a: pid $p pgid $g""#;
 const B: &str = r#"cat; read -r p _ _ _ g _ < /proc/self/stat; echo "b: pid $p pgid $g""#;
 
+const USAGE: &str = "usage: pipeline-group
+Starts the pipeline `a | b` as a job-control shell does (a new process group
+led by a) and as `sh -c` does (our group), and prints each command's pid and
+process group. Takes no arguments.
+";
+
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(e) = run() {
         eprintln!("pipeline-group: {e}");
         std::process::exit(1);

@@ -11,7 +11,14 @@
 use std::ffi::{OsStr, OsString};
 use std::fs::File;
 use std::io::{self, Read, Write};
+use std::os::unix::ffi::OsStrExt;
 use std::process::ExitCode;
+
+const USAGE: &str = "usage: posix-cat [--] [FILE]...
+Copies each FILE to stdout, in order; no FILE, or `-`, reads stdin. A FILE
+that cannot be read is reported on stderr and skipped, and the exit status
+is then 1. `--` ends the options, for a FILE whose name starts with `-`.
+";
 
 // ANCHOR: cat
 /// Which side of a copy failed: the operand we read, or our stdout.
@@ -44,6 +51,21 @@ fn cat_one(name: &OsStr, out: &mut impl Write) -> Result<(), Failure> {
 fn main() -> ExitCode {
     // args_os, not args: args panics on an operand that is not UTF-8.
     let mut names: Vec<OsString> = std::env::args_os().skip(1).collect();
+    // Options come before operands, and `--` ends them (XBD 12.2), so
+    // `posix-cat -- -h` reads a file named -h. `-` alone is an operand.
+    if let Some(option) = names.first().filter(|a| a.len() > 1 && a.as_bytes()[0] == b'-') {
+        match option.to_str() {
+            Some("--") => drop(names.remove(0)),
+            Some("--help" | "-h") => {
+                print!("{USAGE}");
+                return ExitCode::SUCCESS;
+            }
+            _ => {
+                eprintln!("posix-cat: unknown option {} (see --help)", option.to_string_lossy());
+                return ExitCode::from(2); // a usage error, as for grep and ls
+            }
+        }
+    }
     if names.is_empty() {
         names.push("-".into()); // no operand: read stdin
     }

@@ -21,20 +21,31 @@ struct Options {
     requests: usize,
 }
 
-fn parse_args() -> Result<Options, String> {
+const USAGE: &str = "usage: prefork-server [--port PORT] [--workers N] [--requests M]
+Binds 127.0.0.1:PORT (default 8006; 0 picks a free port), forks N worker
+processes (default 4) that accept(2) on the shared socket and each answer M
+connections (default 3) with their pid; then reaps them all and exits.
+";
+/// The options, or None for --help.
+fn parse_args() -> Result<Option<Options>, String> {
     let mut opts = Options { port: 8006, workers: 4, requests: 3 };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
+        match flag.as_str() {
+            "--help" | "-h" => return Ok(None),
+            "--port" | "--workers" | "--requests" => {}
+            _ => return Err(format!("unknown flag {flag}; use --port, --workers, --requests (see --help)")),
+        }
         let value = args.next().ok_or(format!("{flag} needs a value"))?;
         let bad = |e: std::num::ParseIntError| format!("{flag} {value}: {e}");
         match flag.as_str() {
             "--port" => opts.port = value.parse().map_err(bad)?,
             "--workers" => opts.workers = value.parse().map_err(bad)?,
             "--requests" => opts.requests = value.parse().map_err(bad)?,
-            _ => return Err(format!("unknown flag {flag}; use --port, --workers, --requests")),
+            _ => unreachable!("{flag} was checked above"),
         }
     }
-    Ok(opts)
+    Ok(Some(opts))
 }
 
 fn main() {
@@ -72,7 +83,10 @@ fn worker(listener: &TcpListener, parent: Pid, requests: usize) -> i32 {
 // ANCHOR_END: worker
 
 fn run() -> Result<(), String> {
-    let opts = parse_args()?;
+    let Some(opts) = parse_args()? else {
+        print!("{USAGE}");
+        return Ok(());
+    };
     // ANCHOR: prefork
     let listener = TcpListener::bind(("127.0.0.1", opts.port))
         .map_err(|e| format!("binding 127.0.0.1:{}: {e}", opts.port))?;

@@ -13,7 +13,16 @@
 use nix::unistd::{getegid, geteuid, getgid, getpgrp, getpid, getppid, getsid, getuid};
 use std::process::ExitCode;
 
+const USAGE: &str = "usage: process-identity [ARG]...
+Prints this process's identity (exe, pid, ppid, uid, gid, pgid, sid, cwd), its
+arguments and environment, and exits with the number of ARGs (at most 255).
+";
+
 fn main() -> ExitCode {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     match run() {
         Ok(code) => ExitCode::from(code),
         Err(e) => {

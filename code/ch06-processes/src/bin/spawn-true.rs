@@ -8,7 +8,16 @@
 
 use std::process::Command;
 
+const USAGE: &str = "usage: spawn-true
+Runs `true` with Command::status and prints its exit status. Trace it with
+strace -f to see the clone3(CLONE_VM|CLONE_VFORK), execve and wait4.
+";
+
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     // ANCHOR: true
     match Command::new("true").status() {
         Ok(status) => println!("true: {status}"),

@@ -9,7 +9,16 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
+const USAGE: &str = "usage: stream-lines
+Runs a shell that prints a line every 100 ms, prints each line with its
+arrival time as it comes, then the child's exit status. Takes no arguments.
+";
+
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(e) = run() {
         eprintln!("stream-lines: {e}");
         std::process::exit(1);

@@ -11,7 +11,16 @@ use std::os::unix::process::ExitStatusExt;
 use std::process::{Command, ExitStatus};
 use std::time::{Duration, Instant};
 
+const USAGE: &str = "usage: timeout-kill
+Runs `sleep 0.05` and `sleep 10` with a 300 ms deadline, waiting on a pidfd
+with poll(2); kills the one that overruns (SIGKILL) and prints both statuses.
+";
+
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(e) = run() {
         eprintln!("timeout-kill: {e}");
         std::process::exit(1);

@@ -10,7 +10,16 @@ use nix::sys::wait::{waitid, waitpid, Id, WaitPidFlag, WaitStatus};
 use nix::unistd::{fork, ForkResult};
 use std::path::Path;
 
+const USAGE: &str = "usage: zombie
+Forks a child that exits at once, shows its /proc entry in state Z (zombie)
+before reaping it, then reaps it with waitpid(2): the entry is gone.
+";
+
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(e) = run() {
         eprintln!("zombie: {e}");
         std::process::exit(1);
