@@ -10,6 +10,12 @@
 //! Look for: a growing String reallocating as it doubles, one allocation
 //! with `with_capacity`, and zero for arrays, slices and `&str`.
 
+const USAGE: &str = "usage: count-allocs
+Counts the heap allocations, reallocations, frees and bytes of a few common
+lines of Rust (String push, with_capacity, format!, collect, Box, arrays),
+with a counting #[global_allocator]. Takes no arguments.
+";
+
 // ANCHOR: count
 use ch09_memory::{count_allocs, CountingAlloc, Counts};
 
@@ -21,6 +27,12 @@ fn show(what: &str, c: Counts) {
 }
 
 fn main() {
+    // ANCHOR_END: count
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
+    // ANCHOR: count
     let (_, c) = count_allocs(|| {
         let mut s = String::new();
         for _ in 0..1000 {

@@ -101,7 +101,17 @@ fn run() -> Result<(), String> {
 }
 // ANCHOR_END: paging
 
+const USAGE: &str = "usage: demand-paging
+Maps 16 MiB of anonymous memory and counts the minor faults and RSS growth
+of writing, rewriting and reading its pages, then of a forked child writing
+pages it shares with us (copy-on-write). Takes no arguments.
+";
+
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(e) = run() {
         eprintln!("demand-paging: {e}");
         std::process::exit(1);

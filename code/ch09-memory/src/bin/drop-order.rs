@@ -7,6 +7,11 @@
 //! own `drop`, a moved value dropped by its new owner, `drop()` ending a
 //! value early, and a `Vec` dropping its elements front to back.
 
+const USAGE: &str = "usage: drop-order
+Prints when each value is dropped: locals at the end of a scope, struct
+fields after the struct, a value moved into a function, drop(), a Vec.
+";
+
 // ANCHOR: drop
 struct Noisy(&'static str);
 
@@ -32,6 +37,12 @@ fn take(n: Noisy) {
 } // `n` is dropped here, at the end of the function that owns it
 
 fn main() {
+    // ANCHOR_END: drop
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
+    // ANCHOR: drop
     println!("scope starts");
     {
         let _a = Noisy("a");

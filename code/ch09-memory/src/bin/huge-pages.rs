@@ -73,7 +73,17 @@ fn run() -> Result<(), String> {
 }
 // ANCHOR_END: huge
 
+const USAGE: &str = "usage: huge-pages
+Prints the transparent huge page policy, touches 8 MiB with MADV_NOHUGEPAGE
+and with MADV_HUGEPAGE (faults, AnonHugePages), where new mappings start
+modulo 2 MiB, and /proc/buddyinfo. Takes no arguments.
+";
+
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(e) = run() {
         eprintln!("huge-pages: {e}");
         std::process::exit(1);

@@ -12,6 +12,12 @@
 //! line in /proc/self/maps, which may include a neighbour the kernel merged it with), and a second 1 MiB block that
 //! lands in the heap after all (the threshold moved up).
 
+const USAGE: &str = "usage: malloc-brk-mmap
+Mallocs three 100 000-byte blocks and two 1 MiB blocks and prints, on stderr,
+where each landed ([heap] or its own mapping) and how far the program break
+moved. Trace it: strace -e trace=brk,mmap,munmap target/debug/malloc-brk-mmap
+";
+
 // ANCHOR: malloc
 use std::fs;
 
@@ -59,6 +65,12 @@ fn free(p: *mut libc::c_void, what: &str) {
 }
 
 fn main() {
+    // ANCHOR_END: malloc
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
+    // ANCHOR: malloc
     eprintln!("main: break at {:#x}", program_break());
     // Three blocks of 100 000 bytes: under the threshold, from the heap.
     let small: Vec<_> = (0..3).map(|_| malloc(100_000)).collect();

@@ -32,6 +32,12 @@ use memmap2::{Advice, MmapMut};
 use std::hint::black_box;
 use std::time::Instant;
 
+const USAGE: &str = "usage: memory-bench [--quick]
+Times a page's first touch (minor fault) against a store, with 4 KiB and huge
+pages; malloc + free of 64 B, 100 000 B and 1 MiB (heap and mmap); Box::new
+against the stack. --quick: a short run for the tests. Build with --release.
+";
+
 /// Nanoseconds per iteration of `f`, best of `rounds` runs of `iters` each.
 fn ns_per_op(rounds: u32, iters: u32, mut f: impl FnMut()) -> f64 {
     (0..rounds)
@@ -121,7 +127,17 @@ fn inherited() -> String {
 }
 
 fn run() -> Result<(), String> {
-    let quick = std::env::args().any(|a| a == "--quick");
+    let mut quick = false;
+    for arg in std::env::args().skip(1) {
+        match arg.as_str() {
+            "--quick" => quick = true,
+            "--help" | "-h" => {
+                print!("{USAGE}");
+                return Ok(());
+            }
+            _ => return Err(format!("unknown argument {arg:?} (see --help)")),
+        }
+    }
     let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let cpu = pin_to_current_cpu()?;
     println!("{}", inherited());

@@ -58,7 +58,16 @@ fn run() -> Result<(), String> {
 }
 // ANCHOR_END: layout
 
+const USAGE: &str = "usage: process-layout
+Prints the addresses of a function, two statics, a heap Box and a stack
+local, then /proc/self/maps with an arrow on the mappings that hold them.
+";
+
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(e) = run() {
         eprintln!("process-layout: {e}");
         std::process::exit(1);

@@ -9,6 +9,12 @@
 //! Look for: frame addresses that fall by the same step at every level, and
 //! code addresses far away from them.
 
+const USAGE: &str = "usage: stack-frames
+Prints the code addresses of main and of a recursive function, then the
+address of a local in each of five nested calls: each frame lies below its
+caller's. Takes no arguments.
+";
+
 // ANCHOR: frames
 /// Recurse `left` more times; each call has its own `local` in its own frame.
 #[inline(never)]
@@ -25,6 +31,12 @@ fn depth(level: u32, left: u32, previous: usize) {
 }
 
 fn main() {
+    // ANCHOR_END: frames
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
+    // ANCHOR: frames
     println!("code of main  at {:#x}", main as *const () as usize);
     println!("code of depth at {:#x}", depth as *const () as usize);
     depth(0, 4, 0);

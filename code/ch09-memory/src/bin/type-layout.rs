@@ -8,6 +8,11 @@
 
 use std::mem::{align_of, offset_of, size_of};
 
+const USAGE: &str = "usage: type-layout
+Prints size_of and align_of of common types, then the field offsets and
+padding of one struct in Rust's layout and in #[repr(C)]. No arguments.
+";
+
 // ANCHOR: layout
 /// Fields in an unlucky order. rustc may reorder them.
 #[allow(dead_code)]
@@ -63,6 +68,12 @@ fn show(name: &str, size: usize, align: usize, mut fields: [(&str, usize); 5]) {
 }
 
 fn main() {
+    // ANCHOR_END: layout
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
+    // ANCHOR: layout
     println!("{:<16} {:>4} {:>5}", "type", "size", "align");
     for (name, size, align) in [
         ("u8", size_of::<u8>(), align_of::<u8>()),

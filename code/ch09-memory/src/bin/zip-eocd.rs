@@ -142,7 +142,17 @@ fn run() -> Result<(), String> {
 }
 // ANCHOR_END: main
 
+const USAGE: &str = "usage: zip-eocd [FILE.zip]
+Lists a zip archive through a memory map, from its end-of-central-directory
+record, and checks the CRC-32 of its stored entries. Without FILE.zip it
+builds a small stored zip in a temp file and lists that.
+";
+
 fn main() {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(e) = run() {
         eprintln!("zip-eocd: {e}");
         std::process::exit(1);
