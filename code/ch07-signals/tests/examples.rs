@@ -219,6 +219,9 @@ fn a_handler_that_locks_a_mutex_held_by_the_interrupted_code_hangs_for_good() {
         "it finished on its own ({status}): no deadlock? {rest}"
     );
     assert!(state.contains("State:\tS (sleeping)"), "{state}");
+    // wchan names the futex wait (futex_do_wait on 6.18), or reads "0" when
+    // the kernel will not tell (proc_pid_wchan in fs/proc/base.c prints 0
+    // if the reader may not ptrace-read the task or the address has no symbol).
     assert!(
         wchan.contains("futex") || wchan == "0",
         "asleep elsewhere: {wchan}"

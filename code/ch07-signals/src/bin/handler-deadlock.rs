@@ -89,7 +89,10 @@ fn run(watchdog: bool) -> Result<(), String> {
     Ok(())
 }
 
-/// "state S (sleeping), waiting in futex_wait_queue" from /proc/self/task/TID.
+/// "state S (sleeping), waiting in the kernel's futex wait", from
+/// /proc/self/task/TID: wchan names the kernel function it sleeps in
+/// (futex_do_wait on Linux 6.18, futex_wait_queue on earlier 6.x), or reads
+/// "0" where the kernel will not say (fs/proc/base.c, proc_pid_wchan).
 fn describe_thread(tid: i32) -> String {
     let dir = format!("/proc/self/task/{tid}");
     let state = std::fs::read_to_string(format!("{dir}/status"))
