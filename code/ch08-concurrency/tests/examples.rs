@@ -151,7 +151,7 @@ fn the_predicate_under_the_mutex_cannot_lose_the_wake_up() {
     assert_eq!(
         out,
         "waiter:   ready is false (checked under the lock), so I wait\n\
-         notifier: got the lock once the waiter slept; ready = true, notify_one()\n\
+         notifier: got the lock once wait() released it; ready = true, notify_one()\n\
          waiter:   woken, ready == true\n"
     );
 }

@@ -6,7 +6,10 @@
 //! same mutex to set `ready`, so it cannot slip in between the check and the
 //! sleep: the gap that lost the wake-up no longer exists. We try to force the
 //! same interleaving as in `lost-wakeup` (the notifier starts right after the
-//! check) and show that the notifier simply blocks until the waiter sleeps.
+//! check) and show that the notifier simply blocks until the waiter's wait()
+//! releases the mutex (if it then notifies before the waiter is asleep in the
+//! kernel, std's condvar counter changed, so the waiter's futex wait returns at
+//! once: nothing is lost either way).
 //! The `while` loop handles spurious wake-ups and a predicate changed back by
 //! another thread.
 //!
@@ -33,10 +36,11 @@ fn run() -> Result<(), String> {
     thread::scope(|s| {
         s.spawn(move || {
             checked_rx.recv().expect("waiter hung up");
-            // Blocks until the waiter is inside wait(), which released the lock.
+            // Blocks until the waiter is inside wait(), which released the lock
+            // (the waiter may not be asleep in the kernel yet: no matter, see above).
             let mut r = ready.lock().expect("lock poisoned");
             *r = true;
-            println!("notifier: got the lock once the waiter slept; ready = true, notify_one()");
+            println!("notifier: got the lock once wait() released it; ready = true, notify_one()");
             cond.notify_one();
         });
 
