@@ -19,13 +19,23 @@ use std::process::ExitCode;
 use ch07_signals::answers;
 use nix::sys::signal::Signal;
 
+const USAGE: &str = "usage: ch07-exercise-host self-pipe|count-signals|graceful-accept
+Runs one of chapter 7's exercises (yours with --features check-exercises, the
+reference solution otherwise) in a process of its own, for tests/exercises.rs
+to signal; each mode prints `ready` (with its pid, or a port) when it may start.
+";
+
 fn main() -> ExitCode {
     let mode = std::env::args().nth(1).unwrap_or_default();
     let result = match mode.as_str() {
         "self-pipe" => self_pipe(),
         "count-signals" => count_signals(),
         "graceful-accept" => graceful_accept(),
-        _ => Err("usage: ch07-exercise-host self-pipe|count-signals|graceful-accept".to_string()),
+        "--help" | "-h" => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => Err("expected self-pipe, count-signals or graceful-accept (see --help)".to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

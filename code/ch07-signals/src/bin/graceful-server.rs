@@ -50,12 +50,20 @@ fn main() -> ExitCode {
     }
 }
 
+const USAGE: &str = "usage: graceful-server [--port N] [--config FILE]
+A TCP server on 127.0.0.1:N (default: any free port) answering PING and SLOW;
+SIGTERM or SIGINT: stop accepting, finish the requests in flight, exit 0;
+SIGHUP: re-read --config FILE. Under server-starter it uses the inherited
+socket named by SERVER_STARTER_PORT instead of binding.
+";
+
 struct Args {
     port: u16,
     config: Option<PathBuf>,
 }
 
-fn parse_args() -> Result<Args, String> {
+/// The arguments, or None for `--help`.
+fn parse_args() -> Result<Option<Args>, String> {
     let mut args = Args {
         port: 0,
         config: None,
@@ -70,18 +78,22 @@ fn parse_args() -> Result<Args, String> {
             "--config" => {
                 args.config = Some(PathBuf::from(it.next().ok_or("--config needs a value")?))
             }
+            "--help" | "-h" => return Ok(None),
             other => {
                 return Err(format!(
-                    "unknown argument {other:?} (expected --port N, --config FILE)"
+                    "unknown argument {other:?} (expected --port N, --config FILE; see --help)"
                 ))
             }
         }
     }
-    Ok(args)
+    Ok(Some(args))
 }
 
 fn run() -> Result<(), String> {
-    let args = parse_args()?;
+    let Some(args) = parse_args()? else {
+        print!("{USAGE}");
+        return Ok(());
+    };
     let pid = std::process::id();
     let config = match &args.config {
         Some(path) => Config::load(path)?,

@@ -33,18 +33,24 @@ extern "C" fn handler(_: libc::c_int) {
 }
 // ANCHOR_END: handler
 
+const USAGE: &str = "usage: handler-deadlock [--no-watchdog]
+Deliberately wrong: holds a std Mutex, raises SIGUSR1, and the handler locks the
+same Mutex: a deadlock. A watchdog thread reports the main thread's state after
+2 s and ends the process; --no-watchdog leaves it hung (end it with Ctrl+C).
+";
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let watchdog = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
         [] => true,
         ["--no-watchdog"] => false,
-        [..] => {
-            eprintln!("usage: handler-deadlock [--no-watchdog]");
-            return ExitCode::from(if args.iter().any(|a| a == "--help") {
-                0
-            } else {
-                2
-            });
+        ["--help" | "-h"] => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => {
+            eprintln!("handler-deadlock: expected no argument or --no-watchdog (see --help)");
+            return ExitCode::from(2);
         }
     };
     match run(watchdog) {

@@ -39,6 +39,13 @@ extern "C" fn handler(_: libc::c_int) {
 }
 // ANCHOR_END: handler
 
+const USAGE: &str = "usage: handler-println [--case 1|2|3]
+Deliberately wrong: a handler that calls println!. Without arguments, runs each
+case in a child and reports what it printed and how it ended: 1. the signal
+between two writes (lines mixed), 2. inside a write (panic, SIGABRT), 3. inside
+stdout's lock (deadlock, killed). --case N runs one case in this process.
+";
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
@@ -46,11 +53,11 @@ fn main() -> ExitCode {
         ["--case", "1"] => case_between_writes(),
         ["--case", "2"] => case_inside_a_write(),
         ["--case", "3"] => case_inside_the_lock(),
-        ["--help"] => {
-            println!("usage: handler-println [--case 1|2|3]");
+        ["--help" | "-h"] => {
+            print!("{USAGE}");
             return ExitCode::SUCCESS;
         }
-        _ => Err("usage: handler-println [--case 1|2|3]".to_string()),
+        _ => Err("expected no argument or --case 1|2|3 (see --help)".to_string()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -29,7 +29,18 @@ use nix::unistd::Pid;
 use signal_hook::consts::{SIGINT, SIGTERM, SIGUSR1};
 use signal_hook::iterator::Signals;
 
+const USAGE: &str = "usage: pid-report [--report]
+Without arguments (run it from the repository root): starts `cargo run ... --
+--report` directly and through `sh -c`, compares the pid it spawned with the
+pid the program reports, and sends signals to each.
+--report: print our pid, then each signal received (SIGTERM or SIGINT ends it).
+";
+
 fn main() -> ExitCode {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     let report = std::env::args().nth(1).as_deref() == Some("--report");
     match if report { report_mode() } else { experiment() } {
         Ok(()) => ExitCode::SUCCESS,

@@ -43,8 +43,16 @@ fn main() -> ExitCode {
     }
 }
 
-/// `--port N` then, after `--`, the worker command (default: graceful-server).
-fn parse_args() -> Result<(u16, Vec<String>), String> {
+const USAGE: &str = "usage: server-starter [--port N] [-- WORKER ARGS...]
+Listens on 127.0.0.1:N (default: any free port) and runs a worker that
+inherits the socket (default: graceful-server, next to this binary).
+SIGHUP: start a new worker, then stop the old one, refusing no connection;
+SIGTERM or SIGINT: stop the worker, then the starter.
+";
+
+/// `--port N` then, after `--`, the worker command (default: graceful-server);
+/// None for `--help` (after `--`, `--help` is the worker's).
+fn parse_args() -> Result<Option<(u16, Vec<String>)>, String> {
     let mut port = 0;
     let mut it = std::env::args().skip(1);
     while let Some(arg) = it.next() {
@@ -56,24 +64,28 @@ fn parse_args() -> Result<(u16, Vec<String>), String> {
             "--" => {
                 let worker: Vec<String> = it.collect();
                 if !worker.is_empty() {
-                    return Ok((port, worker));
+                    return Ok(Some((port, worker)));
                 }
                 break;
             }
+            "--help" | "-h" => return Ok(None),
             other => {
                 return Err(format!(
-                    "unknown argument {other:?} (expected --port N [-- WORKER ARGS...])"
+                    "unknown argument {other:?} (expected --port N [-- WORKER ARGS...]; see --help)"
                 ))
             }
         }
     }
     let me = std::env::current_exe().map_err(|e| format!("finding our own executable: {e}"))?;
     let default: PathBuf = me.with_file_name("graceful-server");
-    Ok((port, vec![default.to_string_lossy().into_owned()]))
+    Ok(Some((port, vec![default.to_string_lossy().into_owned()])))
 }
 
 fn run() -> Result<(), String> {
-    let (port, worker) = parse_args()?;
+    let Some((port, worker)) = parse_args()? else {
+        print!("{USAGE}");
+        return Ok(());
+    };
 
     // ANCHOR: setup
     // Every signal we care about becomes a struct to read from a signalfd.

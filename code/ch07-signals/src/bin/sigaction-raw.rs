@@ -50,6 +50,12 @@ extern "C" fn handler(signo: libc::c_int) {
 }
 // ANCHOR_END: handler
 
+const USAGE: &str = "usage: sigaction-raw [--flood N]
+Installs a sigaction(2) handler for SIGUSR1 and SIGUSR2 that bumps a counter and
+writes the signal's number into a non-blocking pipe, sends itself three signals
+and reads the bytes back. --flood N: N signals while nobody reads the pipe.
+";
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let flood = match args.iter().map(String::as_str).collect::<Vec<_>>()[..] {
@@ -61,13 +67,13 @@ fn main() -> ExitCode {
                 return ExitCode::FAILURE;
             }
         },
+        ["--help" | "-h"] => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
         _ => {
-            eprintln!("usage: sigaction-raw [--flood N]");
-            return ExitCode::from(if args.iter().any(|a| a == "--help") {
-                0
-            } else {
-                2
-            });
+            eprintln!("sigaction-raw: expected no argument or --flood N (see --help)");
+            return ExitCode::from(2);
         }
     };
     match run(flood) {

@@ -20,7 +20,17 @@ use nix::sys::signalfd::{SfdFlags, SignalFd};
 use nix::sys::wait::{waitpid, WaitPidFlag, WaitStatus};
 use nix::unistd::Pid;
 
+const USAGE: &str = "usage: sigchld-reap
+Starts a child and shows it as a zombie (state Z) once SIGCHLD, read from a
+signalfd, has arrived, then reaps it with waitpid(2); then reaps three children
+with the waitpid(-1, WNOHANG) loop. Takes no arguments.
+";
+
 fn main() -> ExitCode {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -19,7 +19,17 @@ use nix::sys::signal::{kill, raise, Signal};
 use nix::unistd::getpid;
 use signal_hook::consts::{SIGTERM, SIGUSR1};
 
+const USAGE: &str = "usage: signal-flag
+Registers signal_hook flags for SIGUSR1 and SIGTERM, sends itself SIGUSR1 with
+kill(2) and raise(3) and shows each set the flag, then sends SIGTERM and stops
+cleanly (exit 0) because the flag asks it to. Takes no arguments.
+";
+
 fn main() -> ExitCode {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

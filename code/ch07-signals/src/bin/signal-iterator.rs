@@ -19,7 +19,17 @@ use nix::unistd::getpid;
 use signal_hook::consts::{SIGHUP, SIGTERM, SIGUSR1};
 use signal_hook::iterator::Signals;
 
+const USAGE: &str = "usage: signal-iterator
+A thread loops over signal_hook's Signals iterator while main sends the process
+SIGHUP, SIGUSR1 and SIGTERM: each arrives as an ordinary value, SIGTERM ends the
+loop. Takes no arguments.
+";
+
 fn main() -> ExitCode {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -17,7 +17,17 @@ use nix::sys::signal::{kill, SigSet, SigmaskHow, Signal};
 use nix::sys::signalfd::{SfdFlags, SignalFd};
 use nix::unistd::getpid;
 
+const USAGE: &str = "usage: signalfd-mask
+Blocks SIGUSR1 and SIGUSR2, sends itself SIGUSR1 three times and SIGUSR2 once,
+shows them pending (sigpending(2)), then reads them from a signalfd(2): one
+SIGUSR1, since a standard signal is a bit, not a queue. Takes no arguments.
+";
+
 fn main() -> ExitCode {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

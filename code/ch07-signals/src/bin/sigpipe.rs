@@ -20,11 +20,24 @@ use std::process::{Command, ExitCode, Stdio};
 
 use nix::sys::signal::{signal, SigHandler, Signal};
 
+const USAGE: &str = "usage: sigpipe [yes [--default-sigpipe]]
+Without arguments: shows EPIPE from a pipe with no reader, then runs `sigpipe yes`
+twice with its reader gone, SIGPIPE ignored (Rust) and reset to SIG_DFL (C).
+yes: write \"y\" lines until writing fails; --default-sigpipe: as C would.
+";
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let result = match args.first().map(String::as_str) {
-        Some("yes") => yes(args.get(1).map(String::as_str) == Some("--default-sigpipe")),
-        _ => demo(),
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let result = match args[..] {
+        [] => demo(),
+        ["yes"] => yes(false),
+        ["yes", "--default-sigpipe"] => yes(true),
+        ["--help" | "-h"] => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        _ => Err(format!("unknown arguments {args:?} (see --help)")),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -19,7 +19,17 @@ use nix::unistd::Pid;
 
 extern "C" fn never_runs(_: libc::c_int) {}
 
+const USAGE: &str = "usage: uncatchable
+Shows sigaction(2) refusing handlers for SIGKILL and SIGSTOP (EINVAL), then
+sends a `cat` child SIGSTOP, SIGCONT and SIGTERM and reports each change that
+waitpid(2) sees. Takes no arguments.
+";
+
 fn main() -> ExitCode {
+    if std::env::args_os().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
     match run() {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
