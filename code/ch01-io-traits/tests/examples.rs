@@ -1,9 +1,10 @@
 //! Tests of the example programs: most recorded outputs in output/ are re-run
-//! here and compared (not the Introduction's `intro-*` files, which
-//! tests/intro.rs checks, nor `short-write-strace.txt` and
-//! `strace-bufwriter-split.txt`, which only the workspace's
-//! tests/recorded_output.rs re-runs, like every recording), and the programs'
-//! error paths and arguments are checked.
+//! here and compared, and the programs' error paths and arguments are
+//! checked. Not re-run here: the Introduction's `intro-*` recordings,
+//! `short-write-strace.txt` and `strace-bufwriter-split.txt`; the workspace's
+//! tests/recorded_output.rs re-runs those, like every recording. (The
+//! `intro-*` programs' behaviour is tested by tests/intro.rs, which reads no
+//! recording.)
 //!
 //! The binaries are run straight from `CARGO_BIN_EXE_*` rather than through a
 //! nested `cargo run`, so these tests need no second build of the workspace.

@@ -1,11 +1,13 @@
 //! How many write(2) calls do N small lines cost? Three ways to write them.
 //!
 //! Writes LINES lines ("hello 0000\n", 11 bytes; 12 from line 10000 on) to
-//! /dev/null, and prints how many bytes reached the file:
-//!   writeln    `writeln!` straight onto the File: one write(2) per formatted
-//!              piece ("hello ", each padding '0', the digits, "\n")
+//! /dev/null, and prints how many bytes reached the file. The File sits in a
+//! `Counted` wrapper that adds up the bytes; each of its writes is one write(2).
+//!   writeln    `writeln!` straight onto the `Counted` File: one write(2) per
+//!              formatted piece ("hello ", each padding '0', the digits, "\n")
 //!   write-all  one `write_all` per line: one write(2) per line
-//!   buffered   `writeln!` into a `BufWriter<File>`: one write(2) per 8 KiB
+//!   buffered   `writeln!` into a `BufWriter<&mut Counted>` in front of it:
+//!              one write(2) per 8 KiB
 //!
 //! Run it:    cargo run -p ch01-io-traits --bin buffered-writes -- [LINES] [MODE|all]
 //! Count it:  cargo build -p ch01-io-traits --bin buffered-writes &&
