@@ -49,8 +49,9 @@ fn threads_come_back_to(before: usize, what: &str) {
 
 /// Thread counts mean nothing while other tests run beside this one, so the
 /// test `name` (its full path, `module::test`) runs again, alone, in a child
-/// process of this test binary, which fails this test if it fails or takes
-/// more than 30 s. Returns true in that child: the caller then runs its body.
+/// process of this test binary, which fails this test if it fails, takes
+/// more than 30 s, or does not run exactly that one test (a name that matches
+/// nothing). Returns true in that child: the caller then runs its body.
 fn in_own_process(name: &str) -> bool {
     const MARK: &str = "CH02_EXERCISE_TEST_ALONE";
     if std::env::var_os(MARK).is_some() {
@@ -75,13 +76,28 @@ fn in_own_process(name: &str) -> bool {
         thread::sleep(Duration::from_millis(20));
     }
     let out = child.wait_with_output().expect("reading the child's output");
+    let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(
         out.status.success(),
-        "{name}, run alone, failed:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
+        "{name}, run alone, failed:\n{stdout}{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    // `--exact` with a name that matches nothing runs nothing and succeeds.
+    assert!(
+        stdout.contains(&format!("test {name} ... ok")) && stdout.contains(" 1 passed;"),
+        "{name}: the child process ran no test of that name (renamed or moved? \
+         update the string passed to in_own_process):\n{stdout}"
+    );
     false
+}
+
+/// A test renamed or moved without its `in_own_process` string would match
+/// no test in the child, which then passes with "0 passed": the body would
+/// never run and the parent would pass anyway. `in_own_process` must refuse.
+#[test]
+#[should_panic(expected = "ran no test of that name")]
+fn in_own_process_fails_when_its_name_matches_no_test() {
+    in_own_process("no_such_module::no_such_test");
 }
 
 mod bounded_queue {
@@ -274,18 +290,42 @@ mod worker_pool {
         if !super::in_own_process("worker_pool::dropping_the_pool_runs_the_queued_jobs_and_stops_the_workers") {
             return;
         }
+        // Each worker's last act is to run its thread-locals' destructors,
+        // after its loop has returned. This one takes 200 ms, and join waits
+        // for it (join returns once the thread has ended). A `drop` that
+        // only waits for the jobs, or for a "done" message, and does not join
+        // the workers returns while they are still in it.
+        static STARTED: AtomicUsize = AtomicUsize::new(0);
+        static EXITED: AtomicUsize = AtomicUsize::new(0);
+        struct LastAct;
+        impl Drop for LastAct {
+            fn drop(&mut self) {
+                std::thread::sleep(std::time::Duration::from_millis(200));
+                EXITED.fetch_add(1, Ordering::SeqCst);
+            }
+        }
+        thread_local! {
+            static LAST_ACT: LastAct = {
+                STARTED.fetch_add(1, Ordering::SeqCst);
+                LastAct
+            };
+        }
         let before = super::threads_now();
         let count = Arc::new(AtomicUsize::new(0));
         let pool = WorkerPool::new(2);
         for _ in 0..10 {
             let count = Arc::clone(&count);
             pool.execute(move || {
+                LAST_ACT.with(|_| ()); // this worker will run LastAct::drop as it ends
                 std::thread::sleep(std::time::Duration::from_millis(5));
                 count.fetch_add(1, Ordering::SeqCst);
             });
         }
         drop(pool);
         assert_eq!(count.load(Ordering::SeqCst), 10, "drop returned before every queued job had run");
+        let (started, exited) = (STARTED.load(Ordering::SeqCst), EXITED.load(Ordering::SeqCst));
+        assert!(started > 0, "no job ran on a worker thread");
+        assert_eq!(exited, started, "drop returned before the workers had ended: it must join them");
         super::threads_come_back_to(before, "the pool was dropped");
     }
 
