@@ -557,7 +557,7 @@ fn an_inherited_fd_that_is_not_a_listening_socket_is_refused_clearly() {
         TcpStream::connect(l.local_addr().expect("addr")).expect("connecting")
     };
     // fd 9: not open in the child; fd 0: /dev/null; then two sockets that
-    // do not listen. The same check runs with and without the ready signal.
+    // do not listen (READY_SIGNAL unset: the check comes before any signal).
     for (what, fd, source) in [
         ("a closed fd", 9, None),
         ("/dev/null", 0, None),

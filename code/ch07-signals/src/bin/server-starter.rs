@@ -130,12 +130,13 @@ fn run() -> Result<(), String> {
         command
             .args(&worker[1..])
             .env("SERVER_STARTER_PORT", &env_value)
-            .env("READY_SIGNAL", "SIGUSR1"); // our readiness protocol, opt-in
-                                             // SAFETY: between fork and exec only async-signal-safe calls are
-                                             // allowed. pthread_sigmask(3) and getppid(2) are on signal-safety(7)'s
-                                             // list; prctl(2) is not, but glibc's prctl is a bare system call
-                                             // wrapper (no lock, no allocation), safe here in practice. The error
-                                             // is built from a number, without allocating.
+            // Our readiness protocol, opt-in: the worker signals SIGUSR1 when ready.
+            .env("READY_SIGNAL", "SIGUSR1");
+        // SAFETY: between fork and exec only async-signal-safe calls are
+        // allowed. pthread_sigmask(3) and getppid(2) are on signal-safety(7)'s
+        // list; prctl(2) is not, but glibc's prctl is a bare system call
+        // wrapper (no lock, no allocation), safe here in practice. The error
+        // is built from a number, without allocating.
         unsafe {
             command.pre_exec(move || {
                 // Without this the worker would start with SIGTERM, SIGHUP...
