@@ -127,6 +127,17 @@ fn the_bench_runs_in_quick_mode() {
 }
 
 #[test]
+fn gzip_alloc_counts_faults_in_one_thread_and_in_several() {
+    let exe = env!("CARGO_BIN_EXE_gzip-alloc");
+    let out = run(exe, &["50", "1"], None);
+    assert!(out.starts_with("50 GzEncoder::new + finish in 1 thread: ") && out.contains(" minor page faults, "), "{out}");
+    let out = run(exe, &["50", "4"], None);
+    assert!(out.starts_with("48 GzEncoder::new + finish in 4 threads: "), "{out}");
+    refuses(exe, &["0"], "N must be a positive number");
+    refuses(exe, &["10", "x"], "THREADS must be a positive number");
+}
+
+#[test]
 fn the_go_server_answers_pipelined_and_gzip_requests() {
     if !have_tool("go") {
         return;
