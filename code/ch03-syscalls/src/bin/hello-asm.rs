@@ -26,7 +26,7 @@ fn write_raw(fd: i32, buf: &[u8]) -> io::Result<usize> {
         std::arch::asm!(
             "syscall",
             inlateout("rax") libc::SYS_write as isize => ret,
-            in("rdi") fd as i64, // sign-extended, as glibc's syscall macros do (they cast each argument to long)
+            in("rdi") fd as i64, // a full 64-bit operand; the kernel uses only the low 32 bits of an int argument
             in("rsi") buf.as_ptr(),
             in("rdx") buf.len(),
             lateout("rcx") _,
