@@ -30,7 +30,8 @@ fn main() {
 fn run() -> Result<(), String> {
     // ANCHOR: exec
     // Build every C string before fork: between fork and exec the child
-    // should do as little as possible (no allocation in a threaded program).
+    // should do as little as possible. (nix's execvp still allocates the
+    // pointer array; a threaded program would build that before fork too.)
     let program = CString::new("sh").map_err(|e| e.to_string())?;
     let argv = [
         CString::new("sh").map_err(|e| e.to_string())?,
