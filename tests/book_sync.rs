@@ -61,36 +61,6 @@ fn prose(text: &str) -> String {
     out
 }
 
-fn code_packages() -> Vec<String> {
-    let mut packages: Vec<String> = fs::read_dir(common::root().join("code"))
-        .unwrap()
-        .flatten()
-        .filter(|e| e.path().join("Cargo.toml").is_file())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .collect();
-    packages.sort();
-    packages
-}
-
-/// A package's binaries: src/bin/NAME.rs and src/bin/NAME/main.rs.
-fn binaries(package: &str) -> BTreeSet<String> {
-    let dir = common::root().join("code").join(package).join("src/bin");
-    let Ok(entries) = fs::read_dir(dir) else { return BTreeSet::new() };
-    entries
-        .flatten()
-        .filter_map(|e| {
-            let path = e.path();
-            if path.extension().is_some_and(|x| x == "rs") {
-                path.file_stem().map(|s| s.to_string_lossy().into_owned())
-            } else if path.join("main.rs").is_file() {
-                path.file_name().map(|s| s.to_string_lossy().into_owned())
-            } else {
-                None
-            }
-        })
-        .collect()
-}
-
 #[test]
 fn every_summary_entry_has_a_page_and_every_page_is_in_the_summary() {
     let chapters = common::root().join("chapters");
@@ -195,7 +165,7 @@ fn heading_id(text: &str) -> String {
 #[test]
 fn every_package_and_binary_the_book_names_exists() {
     let command = Regex::new(r"cargo (?:run|test|build)[^\n`]*?-p\s+([A-Za-z0-9_-]+)(?:[^\n`]*?--bin\s+([A-Za-z0-9_-]+))?").unwrap();
-    let packages = code_packages();
+    let packages = common::code_packages();
     let mut files = pages();
     collect(&common::root().join("code"), "txt", &mut files);
     let mut problems = Vec::new();
@@ -208,7 +178,7 @@ fn every_package_and_binary_the_book_names_exists() {
             if !packages.iter().any(|p| p == package) {
                 problems.push(format!("{}: `{}` names package {package}, which is not in code/", shown(&file), &capture[0]));
             } else if let Some(bin) = capture.get(2) {
-                if !binaries(package).contains(bin.as_str()) {
+                if !common::binaries(package).contains(bin.as_str()) {
                     problems.push(format!("{}: `{}` names binary {}, which {package} does not have", shown(&file), &capture[0], bin.as_str()));
                 }
             }
@@ -220,7 +190,7 @@ fn every_package_and_binary_the_book_names_exists() {
 #[test]
 fn every_chapter_package_is_used_by_its_chapter() {
     let mut problems = Vec::new();
-    for package in code_packages() {
+    for package in common::code_packages() {
         let tag = package.split('-').next().unwrap();
         let chapter_pages: Vec<PathBuf> = pages()
             .into_iter()
@@ -241,8 +211,8 @@ fn every_chapter_package_is_used_by_its_chapter() {
 fn binary_names_are_unique_across_the_workspace() {
     // Every binary lands in target/debug/NAME: two with one name overwrite each other.
     let mut owners: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for package in code_packages() {
-        for bin in binaries(&package) {
+    for package in common::code_packages() {
+        for bin in common::binaries(&package) {
             owners.entry(bin).or_default().push(package.clone());
         }
     }
@@ -253,7 +223,7 @@ fn binary_names_are_unique_across_the_workspace() {
 #[test]
 fn every_exercise_has_a_solution_and_tests() {
     let mut problems = Vec::new();
-    for package in code_packages() {
+    for package in common::code_packages() {
         let dir = common::root().join("code").join(&package);
         let Ok(entries) = fs::read_dir(dir.join("exercises")) else { continue };
         let tests = fs::read_to_string(dir.join("tests/exercises.rs")).unwrap_or_default();

@@ -13,6 +13,37 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The chapter packages under code/, sorted.
+pub fn code_packages() -> Vec<String> {
+    let mut packages: Vec<String> = std::fs::read_dir(root().join("code"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.path().join("Cargo.toml").is_file())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    packages.sort();
+    packages
+}
+
+/// A package's binaries: src/bin/NAME.rs and src/bin/NAME/main.rs.
+pub fn binaries(package: &str) -> std::collections::BTreeSet<String> {
+    let dir = root().join("code").join(package).join("src/bin");
+    let Ok(entries) = std::fs::read_dir(dir) else { return std::collections::BTreeSet::new() };
+    entries
+        .flatten()
+        .filter_map(|e| {
+            let path = e.path();
+            if path.extension().is_some_and(|x| x == "rs") {
+                path.file_stem().map(|s| s.to_string_lossy().into_owned())
+            } else if path.join("main.rs").is_file() {
+                path.file_name().map(|s| s.to_string_lossy().into_owned())
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
 /// Whether `tool` is installed. When it is not, a reader's `cargo test` skips
 /// (and says how to enable the test); under CI (`CI=true`) that is a failure.
 pub fn have_tool(tool: &str, debian_package: &str) -> bool {
