@@ -18,6 +18,13 @@ use std::hint::black_box;
 use std::thread;
 use std::time::{Duration, Instant};
 
+const USAGE: &str = "\
+usage: amdahl [WORK]
+Runs a CPU-bound job whose fraction s = 0, 0.1, 0.5 is serial on 1, 2 and 4
+threads and prints the measured speedup next to Amdahl's 1/(s+(1-s)/n).
+  WORK  amount of work, a positive number (default 4; try 500 with --release)
+";
+
 // ANCHOR: work
 /// `units` of CPU-bound work: a linear congruential generator, nothing else.
 fn work(units: u64) -> u64 {
@@ -45,11 +52,15 @@ fn job(total: u64, serial: f64, n: u64) -> Duration {
 // ANCHOR_END: work
 
 fn main() {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     let total: u64 = match std::env::args().nth(1).map(|a| a.parse()) {
         None => 4,
         Some(Ok(n)) if n > 0 => n,
         Some(_) => {
-            eprintln!("amdahl: the argument must be a positive amount of work (e.g. 500)");
+            eprintln!("amdahl: the argument must be a positive amount of work (e.g. 500); see amdahl --help");
             std::process::exit(1);
         }
     };

@@ -19,6 +19,13 @@ use std::collections::HashSet;
 use std::sync::atomic::{fence, AtomicBool, AtomicU64, Ordering};
 use std::thread;
 
+const USAGE: &str = "\
+usage: atomics-publish
+Publishes four values from one thread to another with a Release store and an
+Acquire load, then with explicit fences, then hands out ids 1..=1000 to four
+threads with compare-and-swap. No arguments.
+";
+
 // ANCHOR: publish
 /// Plain data handed from one writer to readers through a flag.
 struct Mailbox {
@@ -102,6 +109,10 @@ fn allocate_id() -> Option<u64> {
 // ANCHOR_END: cas
 
 fn main() {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     println!("reader saw {:?}", publish());
     println!("reader after the fences saw {}", publish_with_fences());
     let ids: Vec<u64> = thread::scope(|s| {

@@ -11,7 +11,17 @@
 //! Look for: each thread reports its own i: 0, 1, 2.
 use std::thread;
 
+const USAGE: &str = "\
+usage: closures-in-loops
+Spawns one thread per loop iteration with a `move` closure: each reports its
+own i (0, 1, 2), where Go before 1.22 shared one loop variable. No arguments.
+";
+
 fn main() {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     // ANCHOR: loop
     let mut handles = Vec::new();
     for i in 0..3 {

@@ -33,6 +33,13 @@ use ch08_concurrency::proc_status;
 use nix::sched::{sched_setaffinity, CpuSet};
 use nix::unistd::Pid;
 
+const USAGE: &str = "\
+usage: concurrency-bench [--quick]
+Measures thread spawn+join, ping-pong, memory per blocked thread, a CPU-bound
+sum on 1 and 2 threads, Mutex vs atomic counters; next to go/bench if `go` is on PATH.
+  --quick  a fast, rough run (what the tests do)
+";
+
 struct Sizes {
     spawns: u32,
     round_trips: u32,
@@ -42,7 +49,19 @@ struct Sizes {
 }
 
 fn main() {
-    let quick = std::env::args().any(|a| a == "--quick");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
+    let quick = match args.as_slice() {
+        [] => false,
+        [flag] if flag == "--quick" => true,
+        _ => {
+            eprintln!("concurrency-bench: unknown arguments {args:?}; see concurrency-bench --help");
+            std::process::exit(1);
+        }
+    };
     if let Err(e) = run(quick) {
         eprintln!("concurrency-bench: {e}");
         std::process::exit(1);

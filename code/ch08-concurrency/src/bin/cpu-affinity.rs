@@ -17,7 +17,18 @@ use std::thread;
 use nix::sched::{sched_getaffinity, sched_getcpu, sched_setaffinity, CpuSet};
 use nix::unistd::Pid;
 
+const USAGE: &str = "\
+usage: cpu-affinity [--cpus N,N,...]
+Shows available_parallelism and the affinity mask, pins one thread to each CPU
+with sched_setaffinity(2), then prints CPU 0's caches and SMT siblings from /sys.
+  --cpus N,N,...  pin to these CPUs instead of every CPU in the affinity mask
+";
+
 fn main() {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(e) = run() {
         eprintln!("cpu-affinity: {e}");
         std::process::exit(1);
@@ -90,6 +101,6 @@ fn cpus_from_args() -> Result<Option<Vec<usize>>, String> {
             .map(|c| c.trim().parse().map_err(|e| format!("--cpus {list}: {c:?}: {e}")))
             .collect::<Result<Vec<usize>, String>>()
             .map(Some),
-        _ => Err("usage: cpu-affinity [--cpus N,N,...]  (default: every CPU in the affinity mask)".into()),
+        _ => Err(format!("unknown arguments {args:?}; see cpu-affinity --help")),
     }
 }

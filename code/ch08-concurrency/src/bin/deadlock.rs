@@ -17,13 +17,32 @@
 use std::sync::{Barrier, Mutex, TryLockError};
 use std::thread;
 
+const USAGE: &str = "\
+usage: deadlock [--hang]
+Two threads lock two accounts in opposite orders; try_lock reports the
+deadlock; then transfers that lock in one global order complete.
+  --hang  call lock() like real code and hang forever (then gdb -p PID)
+";
+
 struct Account {
     name: &'static str,
     balance: Mutex<i64>,
 }
 
 fn main() {
-    let hang = std::env::args().any(|a| a == "--hang");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
+    let hang = match args.as_slice() {
+        [] => false,
+        [flag] if flag == "--hang" => true,
+        _ => {
+            eprintln!("deadlock: unknown arguments {args:?}; see deadlock --help");
+            std::process::exit(1);
+        }
+    };
     if let Err(e) = run(hang) {
         eprintln!("deadlock: {e}");
         std::process::exit(1);

@@ -17,7 +17,17 @@ use std::thread;
 
 use ch08_concurrency::{gettid, wait_until_sleeping};
 
+const USAGE: &str = "\
+usage: futex-contention
+Makes a second thread sleep on a locked Mutex, then unlocks: one futex wait,
+one futex wake. No arguments. Run it under strace -f -e trace=futex.
+";
+
 fn main() {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(e) = run() {
         eprintln!("futex-contention: {e}");
         std::process::exit(1);

@@ -19,7 +19,17 @@ use std::sync::mpsc;
 use std::sync::{Condvar, Mutex};
 use std::thread;
 
+const USAGE: &str = "\
+usage: lost-wakeup-fixed
+The fix for lost-wakeup: the predicate under the Condvar's mutex, waited for
+in a loop; the waiter is woken and sees ready == true. No arguments.
+";
+
 fn main() {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(e) = run() {
         eprintln!("lost-wakeup-fixed: {e}");
         std::process::exit(1);

@@ -20,7 +20,17 @@ use std::sync::{Condvar, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+const USAGE: &str = "\
+usage: lost-wakeup
+DELIBERATELY BROKEN: forces a notify_one between the waiter's check of
+`ready` and its wait, so the wake-up is lost (seen after a timeout). No arguments.
+";
+
 fn main() {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(e) = run() {
         eprintln!("lost-wakeup: {e}");
         std::process::exit(1);

@@ -9,7 +9,17 @@
 //! Look for: the parallel sum equals the one computed again on one thread.
 use std::thread;
 
+const USAGE: &str = "\
+usage: parallel-for
+Sums a slice in one chunk per CPU on scoped threads and compares the result
+with the sum computed on one thread. No arguments.
+";
+
 fn main() {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     // ANCHOR: chunks
     let mut data: Vec<u64> = (1..=1_000_000).collect();
     let threads = thread::available_parallelism().map_or(2, |n| n.get());

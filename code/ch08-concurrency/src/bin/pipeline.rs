@@ -12,11 +12,21 @@
 use crossbeam::channel::bounded;
 use std::thread;
 
+const USAGE: &str = "\
+usage: pipeline
+A generator, three prime-testing workers (fan-out) and a collector (fan-in)
+joined by bounded channels: 168 primes below 1000. No arguments.
+";
+
 fn is_prime(n: u64) -> bool {
     n >= 2 && (2..).take_while(|d| d * d <= n).all(|d| n % d != 0)
 }
 
 fn main() {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     // ANCHOR: pipeline
     let (numbers_tx, numbers_rx) = bounded::<u64>(16);
     let (primes_tx, primes_rx) = bounded::<u64>(16);

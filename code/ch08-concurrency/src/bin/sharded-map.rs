@@ -11,6 +11,12 @@ use std::hash::{Hash, Hasher};
 use std::sync::RwLock;
 use std::thread;
 
+const USAGE: &str = "\
+usage: sharded-map
+Four threads count the words of their slice of a text into one map split
+into RwLock-protected shards. No arguments.
+";
+
 // ANCHOR: map
 pub struct ShardedMap<K, V> {
     shards: Vec<RwLock<HashMap<K, V>>>,
@@ -41,6 +47,10 @@ impl<K: Hash + Eq, V: Clone> ShardedMap<K, V> {
 // ANCHOR_END: map
 
 fn main() {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     // ANCHOR: use
     // unwrap() on the shard locks is fine here: no code panics while holding one.
     let text = "the quick brown fox jumps over the lazy dog the fox the dog ".repeat(250);

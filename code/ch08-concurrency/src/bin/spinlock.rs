@@ -16,6 +16,12 @@ use std::ops::{Deref, DerefMut};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread;
 
+const USAGE: &str = "\
+usage: spinlock
+Two threads increment a counter behind a spin lock (compare-and-swap,
+spin_loop) 100,000 times each: the total is 200000. No arguments.
+";
+
 // ANCHOR: spinlock
 pub struct SpinLock<T> {
     locked: AtomicBool,
@@ -82,6 +88,10 @@ impl<T> Drop for Guard<'_, T> {
 // ANCHOR_END: spinlock
 
 fn main() {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     // ANCHOR: use
     let per_thread = if cfg!(miri) { 100 } else { 100_000 }; // Miri is slow
     let counter = SpinLock::new(0u64);

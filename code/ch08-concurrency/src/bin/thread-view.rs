@@ -15,9 +15,19 @@ use std::thread;
 
 use ch08_concurrency::gettid;
 
+const USAGE: &str = "\
+usage: thread-view
+Shows threads as the program sees them (a stack each, a shared global and
+heap box) and as the kernel does (tids and names in /proc/self/task). No arguments.
+";
+
 static GLOBAL: u64 = 42;
 
 fn main() {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     if let Err(e) = run() {
         eprintln!("thread-view: {e}");
         std::process::exit(1);

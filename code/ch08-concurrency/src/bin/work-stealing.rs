@@ -16,6 +16,12 @@ use std::thread;
 
 use crossbeam::deque::{Injector, Stealer, Worker};
 
+const USAGE: &str = "\
+usage: work-stealing
+Sums 0..2^23 with crossbeam::deque work stealing: tasks split in halves down
+to 1024 leaves, idle workers steal them. No arguments.
+";
+
 // ANCHOR: find
 /// The recipe from crossbeam's documentation: my own deque first, then a batch
 /// from the global injector, then steal from the others.
@@ -33,6 +39,10 @@ fn find_task<T>(local: &Worker<T>, global: &Injector<T>, stealers: &[Stealer<T>]
 // ANCHOR_END: find
 
 fn main() {
+    if std::env::args().skip(1).any(|a| a == "--help" || a == "-h") {
+        print!("{USAGE}");
+        return;
+    }
     // ANCHOR: run
     let global: Injector<Range<u64>> = Injector::new();
     global.push(0..1 << 23); // 8,388,608 numbers
