@@ -7,7 +7,7 @@
 //!
 //! Run it:   cargo run --release -p ch01-io-traits --bin io-bench -- [LINES]
 //!           (default 200000; `--quick` runs 1000 lines once and skips Go)
-//! Look for: ns per line falls ten- to thirtyfold once the
+//! Look for: ns per line falls seven- to thirtyfold once the
 //!           write(2) calls are batched; a Vec avoids even those.
 
 use std::fs::File;
