@@ -58,7 +58,8 @@ fn run() -> Result<(), String> {
             t => break t,
         }
     };
-    wait_until_sleeping(tid).map_err(|e| format!("reading /proc/self/task/{tid}/stat: {e}"))?;
+    wait_until_sleeping(tid)
+        .map_err(|e| format!("waiting for thread {tid} to sleep (/proc/self/task/{tid}/stat): {e}"))?;
     drop(guard); // a sleeper exists: unlock must futex(FUTEX_WAKE) it
     waiter.join().map_err(|_| "the waiting thread panicked")?;
     println!("counter = {}", counter.lock().map_err(|e| e.to_string())?);
