@@ -261,6 +261,16 @@ fn io_bench_runs_in_quick_mode() {
 }
 
 #[test]
+fn io_bench_only_vec_runs_just_the_vec_rows() {
+    // strace-vec-growth.txt traces this mode; the File rows would add write(2) noise
+    let out = run("io-bench", &["--quick", "--only-vec"]);
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Vec<u8>, writeln!") && text.contains("Vec<u8> with_capacity"), "{text}");
+    assert!(!text.contains("File") && !text.contains("go:"), "{text}");
+}
+
+#[test]
 fn the_go_counterpart_of_io_bench_runs() {
     let go = Command::new("go").arg("version").stdout(Stdio::null()).stderr(Stdio::null()).status();
     if go.is_err() {
