@@ -14,6 +14,7 @@ record oversleep 'cargo run -q -p ch10-time --bin oversleep'
 record timerfd-epoll 'cargo run -q -p ch10-time --bin timerfd-epoll'
 record tick-after 'cargo run -q -p ch10-time --bin tick-after'
 record aligned-ticker 'cargo run -q -p ch10-time --bin aligned-ticker'
+record rtc-timeslice 'cargo run -q -p ch10-time --bin rtc-timeslice'
 record sntp-demo 'cargo run -q -p ch10-time --bin sntp-demo'
 # The program's own output goes to /dev/null: the trace (stderr) is the point.
 # The CPU clocks' values change from run to run, so sed blanks them.

@@ -291,3 +291,61 @@ fn the_go_side_sleeps_under_the_same_slack_as_the_rust_rows_it_is_compared_with(
     assert!(first.contains("thread::sleep(1ms), slack 50µs") && first.contains("timer slack 50000ns (inherited)"), "{out}");
     assert!(second.contains("thread::sleep(1ms), slack 1ns") && second.contains("timer slack 1ns (inherited)"), "{out}");
 }
+
+/// The number after `key` in `line`, up to the next non-digit.
+fn number_after(line: &str, key: &str) -> u128 {
+    let rest = line.split(key).nth(1).unwrap_or_else(|| panic!("no {key:?} in {line}"));
+    rest.trim_start().split(|c: char| !c.is_ascii_digit()).next().unwrap().parse().unwrap_or_else(|e| panic!("{line}: {e}"))
+}
+
+#[test]
+fn rtc_timeslice_reports_this_machines_rtc_and_slices() {
+    let out = run(env!("CARGO_BIN_EXE_rtc-timeslice"), &[]);
+    let rtcs: Vec<String> = std::fs::read_dir("/sys/class/rtc")
+        .map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    if rtcs.is_empty() {
+        assert!(out.contains("  no RTC device: this machine (often a VM) sets its clock some other way"), "{out}");
+    }
+    for rtc in &rtcs {
+        assert!(out.contains(&format!("  {rtc}: name ")), "{rtc} missing: {out}");
+    }
+    let line = |prefix: &str| out.lines().find(|l| l.starts_with(prefix)).unwrap_or_else(|| panic!("no {prefix:?} in {out}"));
+    let tick_ns = duration(line("  one tick = ").rsplit(' ').next().unwrap()).as_nanos();
+    // The kernel reports a SCHED_OTHER slice in whole ticks, rounded down.
+    if let Some(slice) = out.lines().find(|l| l.starts_with("  /proc/self/sched: se.slice = ")) {
+        let slice_ns = number_after(slice, "se.slice = ");
+        let other = line("  sched_rr_get_interval, SCHED_OTHER: ");
+        assert_eq!(number_after(other, " = "), slice_ns / tick_ns, "{out}");
+        // With no custom slice, a task's slice is the base slice the formula gives.
+        assert_eq!(number_after(line("  online CPUs: "), ") = "), slice_ns, "{out}");
+    }
+    let rr = line("  sched_rr_get_interval, SCHED_RR: ");
+    if !rr.contains("EPERM") {
+        let ms = number_after(rr, "sched_rr_timeslice_ms = ");
+        let got = number_after(rr, " = ") * tick_ns;
+        assert!(got >= ms * 1_000_000 && got < ms * 1_000_000 + tick_ns, "{rr}");
+    }
+}
+
+#[test]
+fn rtc_timeslice_reads_each_rtc_and_spots_one_kept_in_local_time() {
+    let dir = std::env::temp_dir().join(format!("rtc-timeslice-test-{}", std::process::id()));
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs();
+    for (rtc, since_epoch) in [("rtc0", now), ("rtc1", now + 7200)] {
+        std::fs::create_dir_all(dir.join(rtc)).unwrap();
+        for (file, text) in [("name", "rtc_cmos 00:01"), ("date", "2025-06-01"), ("time", "12:00:00"), ("hctosys", "1")] {
+            std::fs::write(dir.join(rtc).join(file), format!("{text}\n")).unwrap();
+        }
+        std::fs::write(dir.join(rtc).join("since_epoch"), format!("{since_epoch}\n")).unwrap();
+    }
+    let out = Command::new(env!("CARGO_BIN_EXE_rtc-timeslice")).env("RTC_CLASS_DIR", &dir).output().unwrap();
+    std::fs::remove_dir_all(&dir).unwrap_or(());
+    let out = String::from_utf8_lossy(&out.stdout);
+    assert!(out.contains(&format!("  rtc0: name rtc_cmos 00:01, date 2025-06-01, time 12:00:00, since_epoch {now}, hctosys 1")), "{out}");
+    assert!(out.lines().any(|l| l.starts_with("  rtc0: since_epoch - SystemTime::now() = ") && l.ends_with("agrees with the system clock (it counts whole seconds)")), "{out}");
+    assert!(out.lines().any(|l| l.starts_with("  rtc1: ") && l.contains("probably keeps local time")), "{out}");
+    assert!(!out.contains("no RTC device"), "{out}");
+    let out = Command::new(env!("CARGO_BIN_EXE_rtc-timeslice")).env("RTC_CLASS_DIR", dir.join("none")).output().unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("does not exist: this kernel has no RTC class"));
+}
