@@ -33,6 +33,7 @@ fn bin(name: &str) -> Command {
         "daemonize" => env!("CARGO_BIN_EXE_daemonize"),
         "spawn-true" => env!("CARGO_BIN_EXE_spawn-true"),
         "processes-bench" => env!("CARGO_BIN_EXE_processes-bench"),
+        "binary-sizes" => env!("CARGO_BIN_EXE_binary-sizes"),
         other => panic!("unknown binary {other}"),
     };
     let mut cmd = Command::new(path);
@@ -629,4 +630,53 @@ fn the_bench_runs_in_quick_mode() {
     }
     let faults = number_after(&text, "minor faults while writing");
     assert!(faults >= 4096, "{text}");
+}
+
+/// The table row of `binary-sizes` whose label is `label`: (bytes, debug, symbols, linking).
+fn size_row<'a>(out: &'a str, label: &str) -> (u64, u64, u64, &'a str) {
+    let line = out
+        .lines()
+        .find(|l| l.starts_with(label) && l[label.len()..].starts_with("  "))
+        .unwrap_or_else(|| panic!("no row {label:?} in {out}"));
+    let mut words = line[label.len()..].split_whitespace();
+    let mut number = || words.next().and_then(|w| w.parse::<u64>().ok()).unwrap_or_else(|| panic!("bad row {line:?}"));
+    let (bytes, debug, symbols) = (number(), number(), number());
+    let linking = line.split("  ").map(str::trim).filter(|w| !w.is_empty()).last().unwrap();
+    (bytes, debug, symbols, linking)
+}
+
+#[test]
+fn rust_hello_is_dynamically_linked_to_libc_and_stripping_removes_debug_info_then_symbols() {
+    // A go command that does not exist: the Rust half runs, the Go half is a note.
+    let out = run_ok("binary-sizes", &["no-such-go-command"]);
+    assert!(out.contains("note: no Go builds: running no-such-go-command"), "{out}");
+    assert!(!out.contains("go build"), "{out}");
+    let plain = size_row(&out, "rustc -O hello.rs");
+    let no_debug = size_row(&out, "rustc -O -C strip=debuginfo");
+    let no_symbols = size_row(&out, "rustc -O -C strip=symbols");
+    for (_, _, _, linking) in [plain, no_debug, no_symbols] {
+        assert!(linking.starts_with("interpreter /") && linking.contains("ld-linux"), "{linking}");
+        assert!(linking.split_whitespace().any(|w| w == "libc.so.6"), "{linking}");
+    }
+    assert!(plain.1 > 0 && plain.2 > 0, "std's debug info and the symbol table are in: {plain:?}");
+    assert_eq!((no_debug.1, no_debug.2), (0, plain.2), "only debug info gone: {no_debug:?}");
+    assert_eq!((no_symbols.1, no_symbols.2), (0, 0), "{no_symbols:?}");
+    assert!(plain.0 > no_debug.0 && no_debug.0 > no_symbols.0, "{out}");
+}
+
+#[test]
+fn go_hello_is_static_and_larger_than_a_stripped_rust_hello() {
+    if Command::new("go").arg("version").output().is_err() {
+        eprintln!("skipped: no go on the PATH");
+        return;
+    }
+    let out = run_ok("binary-sizes", &["go"]);
+    let go = size_row(&out, "go build -trimpath");
+    let go_stripped = size_row(&out, "go build -trimpath -ldflags=-s -w");
+    for (_, _, _, linking) in [go, go_stripped] {
+        assert_eq!(linking, "no interpreter, needs nothing: static", "{out}");
+    }
+    assert_eq!((go_stripped.1, go_stripped.2), (0, 0), "-s -w drop DWARF and symbols: {out}");
+    assert!(go.0 > size_row(&out, "rustc -O -C strip=debuginfo").0, "{out}");
+    assert!(out.contains("go build -trimpath is larger than rustc -O -C strip=debuginfo"), "{out}");
 }
