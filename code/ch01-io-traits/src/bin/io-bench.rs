@@ -18,7 +18,7 @@ use std::path::Path;
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
 
-const USAGE: &str = "usage: io-bench [--quick] [LINES]
+const USAGE: &str = "usage: io-bench [--quick] [--only-vec] [LINES]
 Times writing LINES lines of 11 bytes (default 200000) to /dev/null: File
 unbuffered, BufWriter<File> and Vec<u8>, best of 5 runs; then the Go version if
 go is installed. --quick: 1000 lines, one run, no Go (the numbers mean nothing).
