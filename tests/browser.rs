@@ -100,21 +100,30 @@ impl Driver {
         });
         assert!(visible, "hovering snippet {index} did not show its buttons");
         let button = element_id("pre.playground .play-button");
-        self.session_call("POST", &format!("/element/{button}/click"), json!({}));
-        let mut output = String::new();
-        let done = common::wait_until(Duration::from_secs(180), || {
-            output = self
-                .script(&format!(
-                    "const r = document.querySelectorAll('pre.playground')[{index}].querySelector('.result');
-                     return r ? r.innerText : '';"
-                ))
-                .as_str()
-                .unwrap_or("")
-                .to_string();
-            !output.is_empty() && output != "Running..."
-        });
-        assert!(done, "snippet {index} showed no output, only {output:?}");
-        output
+        // While the server is still building the snippets' crates, a click is
+        // answered "Preparing Run (n of m crates built)": click again, as a
+        // reader would, until the real answer comes.
+        let deadline = std::time::Instant::now() + Duration::from_secs(600);
+        loop {
+            self.session_call("POST", &format!("/element/{button}/click"), json!({}));
+            let mut output = String::new();
+            let done = common::wait_until(Duration::from_secs(180), || {
+                output = self
+                    .script(&format!(
+                        "const r = document.querySelectorAll('pre.playground')[{index}].querySelector('.result');
+                         return r ? r.innerText : '';"
+                    ))
+                    .as_str()
+                    .unwrap_or("")
+                    .to_string();
+                !output.is_empty() && output != "Running..."
+            });
+            assert!(done, "snippet {index} showed no output, only {output:?}");
+            if !output.starts_with("Preparing Run (") || std::time::Instant::now() > deadline {
+                return output;
+            }
+            std::thread::sleep(Duration::from_secs(2));
+        }
     }
 }
 
