@@ -28,7 +28,7 @@ fn have(tool: &str) -> bool {
         Ok(_) => true,
         Err(e) => {
             assert!(std::env::var("CI").as_deref() != Ok("true"), "{tool} is required under CI=true: {e}");
-            eprintln!("skipped: {tool} is not installed ({e})");
+            std::io::Write::write_all(&mut std::io::stderr(), format!("SKIPPED: {tool} is not installed ({e}); install it (e.g. apt-get install {tool}) to run this test\n").as_bytes()).unwrap_or(());
             false
         }
     }
@@ -167,7 +167,7 @@ fn a_blocked_recv_is_a_futex_wait_woken_by_a_futex_wake() {
         // strace needs ptrace; some containers forbid it.
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(std::env::var("CI").as_deref() != Ok("true"), "strace failed under CI: {err}");
-        eprintln!("skipped: strace could not trace ({err})");
+        std::io::Write::write_all(&mut std::io::stderr(), format!("SKIPPED: strace could not trace ({err})\n").as_bytes()).unwrap_or(());
         return;
     }
     traces.sort(); // not needed for the check, but keeps failure output stable
@@ -217,7 +217,7 @@ fn have_go() -> bool {
         Ok(_) => true,
         Err(e) => {
             assert!(std::env::var("CI").as_deref() != Ok("true"), "go is required under CI=true: {e}");
-            eprintln!("skipped: go is not installed ({e}); the bench prints an empty Go column");
+            std::io::Write::write_all(&mut std::io::stderr(), format!("SKIPPED: go is not installed ({e}); the bench prints an empty Go column\n").as_bytes()).unwrap_or(());
             false
         }
     }

@@ -667,7 +667,7 @@ fn rust_hello_is_dynamically_linked_to_libc_and_stripping_removes_debug_info_the
 #[test]
 fn go_hello_is_static_and_larger_than_a_stripped_rust_hello() {
     if Command::new("go").arg("version").output().is_err() {
-        eprintln!("skipped: no go on the PATH");
+        std::io::Write::write_all(&mut std::io::stderr(), format!("SKIPPED: no go on the PATH (apt-get install golang-go, or go.dev/dl)\n").as_bytes()).unwrap_or(());
         return;
     }
     let out = run_ok("binary-sizes", &["go"]);

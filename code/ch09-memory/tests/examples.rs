@@ -232,7 +232,7 @@ fn the_zip_we_write_is_one_unzip_accepts_and_we_list_a_file_by_path() {
             let report = String::from_utf8_lossy(&out.stdout);
             assert!(out.status.success() && report.contains("No errors detected"), "{report}");
         }
-        Err(_) if std::env::var("CI").as_deref() != Ok("true") => eprintln!("skipped: unzip not installed"),
+        Err(_) if std::env::var("CI").as_deref() != Ok("true") => std::io::Write::write_all(&mut std::io::stderr(), format!("SKIPPED: unzip not installed (apt-get install unzip)\n").as_bytes()).unwrap_or(()),
         Err(e) => panic!("unzip is needed under CI: {e}"),
     }
 }
@@ -285,7 +285,7 @@ fn the_go_gc_reports_cycles_and_pauses() {
     let out = match Command::new("go").args(["run", "./gcpause"]).current_dir(dir).stdin(Stdio::null()).output() {
         Ok(out) => out,
         Err(_) if std::env::var("CI").as_deref() != Ok("true") => {
-            eprintln!("skipped: go not installed (apt-get install golang-go)");
+            std::io::Write::write_all(&mut std::io::stderr(), format!("SKIPPED: go not installed (apt-get install golang-go)\n").as_bytes()).unwrap_or(());
             return;
         }
         Err(e) => panic!("go is needed under CI: {e}"),

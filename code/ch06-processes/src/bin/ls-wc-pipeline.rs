@@ -40,8 +40,9 @@ fn cstrings(args: &[&str]) -> Result<Vec<CString>, String> {
 /// The pipe's fds are close-on-exec, so `exec` closes every copy of them
 /// in the child except the two dup2 made: those have the flag cleared.
 fn spawn(argv: &[CString], stdin: Option<OwnedFd>, stdout: Option<OwnedFd>) -> Result<Pid, String> {
-    // SAFETY: single-threaded; the child only makes syscalls (dup2, fcntl,
-    // sigaction, execve) and _exits.
+    // SAFETY: single-threaded; the child makes system calls (dup2, fcntl,
+    // sigaction, execve) and _exits; nix's execvp also allocates its pointer
+    // array, which is fine only because no other thread can hold malloc's lock.
     match unsafe { fork() }.map_err(|e| format!("fork: {e}"))? {
         ForkResult::Child => {
             if let Some(fd) = stdin {

@@ -53,7 +53,8 @@ fn fork_wait() -> Result<(), String> {
 
 fn fork_exec_wait() -> Result<(), String> {
     let argv = [TRUE];
-    // SAFETY: as above; the child only execs or _exits.
+    // SAFETY: as above; the child only execs (nix's execv allocates its
+    // pointer array: fine in a single-threaded process) or _exits.
     match unsafe { fork() }.map_err(|e| format!("fork: {e}"))? {
         ForkResult::Child => {
             let _ = execv(TRUE, &argv);
